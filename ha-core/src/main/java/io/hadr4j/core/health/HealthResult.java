@@ -63,8 +63,13 @@ public final class HealthResult {
 
     /** A DOWN result whose data says what went wrong ({@code error}: the exception's class and message). */
     public static HealthResult down(Throwable error) {
+        return down().withData("error", describe(error));
+    }
+
+    /** The exception's simple class name and message, as reported in {@code error}. */
+    static String describe(Throwable error) {
         String message = error.getMessage();
-        return down().withData("error", error.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+        return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     /** A copy of this result with one more data entry. */

@@ -106,8 +106,7 @@ public final class JdbcHealthCheck implements HealthCheck {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            String message = e.getMessage();
-            data.put("error", e.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+            data.put("error", HealthResult.describe(e));
             if (e instanceof SQLException && ((SQLException) e).getSQLState() != null) {
                 data.put("sqlState", ((SQLException) e).getSQLState());
             }
