@@ -95,11 +95,11 @@ public final class HealthRegistry implements AutoCloseable {
         Slot slot = new Slot(check);
         slots.add(slot);
         if (check instanceof StartupHealthCheck) {
-            ((StartupHealthCheck) check).onChange(() -> submit(() -> evaluate(slot)));
+            ((StartupHealthCheck) check).onChange(() -> submit(() -> evaluate(slot, true)));
         }
         render();
         if (started.get()) {
-            submit(() -> evaluate(slot));
+            submit(() -> evaluate(slot, true));
         }
         return this;
     }
@@ -108,14 +108,14 @@ public final class HealthRegistry implements AutoCloseable {
     public HealthRegistry start() {
         if (started.compareAndSet(false, true)) {
             long interval = config.interval().toNanos();
-            scheduler.scheduleAtFixedRate(this::round, 0, interval, TimeUnit.NANOSECONDS);
+            scheduler.scheduleAtFixedRate(() -> round(false), 0, interval, TimeUnit.NANOSECONDS);
         }
         return this;
     }
 
-    /** Runs a round now, in the background (checks still running are skipped). */
+    /** Runs a round now, in the background; a check still running is run again as soon as it completes. */
     public void refresh() {
-        submit(this::round);
+        submit(() -> round(true));
     }
 
     /** Readiness turns DOWN at once and stays DOWN; liveness is unaffected. For scale-in and rolling restarts. */
@@ -207,9 +207,9 @@ public final class HealthRegistry implements AutoCloseable {
 
     // ---- evaluation (scheduler thread, check threads) ----
 
-    private void round() {
+    private void round(boolean requested) {
         for (Slot slot : slots) {
-            evaluate(slot);
+            evaluate(slot, requested);
         }
         if (!firstRoundSubmitted) {
             firstRoundSubmitted = true;
@@ -217,12 +217,19 @@ public final class HealthRegistry implements AutoCloseable {
         }
     }
 
-    /** Runs on the scheduler thread only. */
-    private void evaluate(Slot slot) {
+    /**
+     * Runs on the scheduler thread only. A {@code requested} evaluation (refresh, markStarted) of a check that
+     * is still running is not dropped: the check runs again when the current evaluation completes.
+     */
+    private void evaluate(Slot slot, boolean requested) {
+        if (requested) {
+            slot.again = true; // before the CAS: a run that completes after a failed CAS sees it
+        }
         if (!slot.running.compareAndSet(false, true)) {
             LOG.debug("Health check '{}' is still running; not starting another evaluation", slot.check.name());
             return;
         }
+        slot.again = false;
         long generation = ++slot.generation;
         long startNanos = System.nanoTime();
         try {
@@ -261,6 +268,9 @@ public final class HealthRegistry implements AutoCloseable {
             }
         } finally {
             slot.running.set(false);
+        }
+        if (slot.again) {
+            submit(() -> evaluate(slot, false));
         }
     }
 
@@ -331,6 +341,8 @@ public final class HealthRegistry implements AutoCloseable {
         long generation;
         /** Guarded by this. */
         long completedGeneration;
+        /** An evaluation was requested while one was running: run again when it completes. */
+        volatile boolean again;
         /** Guarded by this. */
         Thread runner;
         volatile Observation last;

@@ -2,6 +2,8 @@ package io.hadr4j.core.health;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +38,7 @@ public record HealthReport(HealthStatus status, List<Entry> checks) {
                         Duration duration) {
 
         public Entry {
-            data = Map.copyOf(data);
+            data = Collections.unmodifiableMap(new LinkedHashMap<>(data)); // keeps the check's order
         }
 
         /** True while the check has not been evaluated yet. */

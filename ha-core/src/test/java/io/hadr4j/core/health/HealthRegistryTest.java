@@ -126,6 +126,35 @@ class HealthRegistryTest {
     }
 
     @Test
+    void aRefreshWhileTheCheckIsRunningIsNotLost() throws Exception {
+        HealthRegistryConfig slow = HealthRegistryConfig.custom()
+                .interval(Duration.ofHours(2)).timeout(Duration.ofHours(1)).build();
+        CountDownLatch firstRunStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean up = new AtomicBoolean(false);
+        AtomicInteger calls = new AtomicInteger();
+        HealthCheck check = HealthCheck.of("flag", HealthGroup.READINESS, () -> {
+            boolean value = up.get(); // read at the start, like a query that sees the state of its moment
+            if (calls.incrementAndGet() == 1) {
+                firstRunStarted.countDown();
+                release.await();
+            }
+            return HealthResult.of(HealthStatus.of(value));
+        });
+        try (HealthRegistry registry = HealthRegistry.of(slow).register(check).start()) {
+            firstRunStarted.await();
+            up.set(true);
+            registry.refresh(); // the check is still running: the refresh must not be dropped
+            Thread.sleep(100);
+            assertEquals(1, calls.get(), "never two evaluations at once");
+            release.countDown();
+            HealthHttp.await(PATIENCE, "re-evaluated after the running one completed",
+                    () -> registry.report().check("flag").status() == HealthStatus.UP);
+            assertEquals(2, calls.get());
+        }
+    }
+
+    @Test
     void drainTurnsReadinessDownAndTheShutdownHookDrainsThenStops() throws Exception {
         try (HealthRegistry registry = HealthRegistry.of(FAST)
                 .register(HealthCheck.of("live", HealthGroup.LIVENESS, HealthResult::up))

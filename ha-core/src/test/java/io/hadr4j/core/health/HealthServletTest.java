@@ -203,6 +203,9 @@ class HealthServletTest {
         assertEquals("region-a", check(shown, "region").get("data").get("region").asText());
         assertEquals("zone-1", check(shown, "region").get("data").get("zone").asText());
         assertEquals("host-1", check(shown, "region").get("data").get("host").asText());
+        List<String> keys = new java.util.ArrayList<>();
+        check(shown, "region").get("data").fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("region", "zone", "host"), keys, "data keeps the check's order");
         assertTrue(check(shown, "db").get("data").get("writable").asBoolean());
         assertTrue(check(shown, "started").get("data").get("started").asBoolean());
         assertEquals(42, check(shown, "tricky \"name\"\n\u00e9\u2028").get("data").get("count").asInt());
