@@ -1,0 +1,314 @@
+package io.hadr4j.app;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The DR drill. A workload sends steady requests through the global entry and writes sequence-numbered rows
+ * through the region-aware DataSource while {@link Faults} are injected one step at a time. For each step it
+ * measures, per layer, the RTO (from the first failed operation to the first successful one after the last
+ * failure) and the RPO (acknowledged writes missing afterwards, and the time span they were acknowledged
+ * in), and compares them with the objectives.
+ */
+final class Drill {
+    static final String ENTRY = "entry";
+    static final String DB_WRITE = "db-write";
+    private static final Logger log = LoggerFactory.getLogger(Drill.class);
+
+    /** The faults a drill injects; {@code local} does them with the testkit, a real deployment with commands. */
+    interface Faults {
+        /** Stops region A's app (the entry's priority-1 origin). */
+        void stopRegionAApp() throws Exception;
+
+        /** A planned database switchover: nothing acknowledged may be lost. */
+        void switchover() throws Exception;
+
+        /** A forced failover: the primary is killed, the standby promoted. */
+        void failover() throws Exception;
+
+        /** Why a step cannot run here, or null if it can. */
+        default String unavailable(String step) {
+            return null;
+        }
+    }
+
+    /** Timings and objectives; short timings make a quick drill in tests. */
+    record Settings(Duration requestInterval, Duration requestTimeout, Duration settle, Duration stepTimeout,
+                    Duration rtoObjective, Duration rpoObjective) {
+        static final String USAGE = String.join("\n",
+                "  --request-interval D   pause between workload operations per layer (default 100ms)",
+                "  --request-timeout D    timeout of one request through the entry (default 2s)",
+                "  --settle D             a step ends once every layer has been failure-free this long (default 5s)",
+                "  --step-timeout D       longest a step may take to recover (default 5m)",
+                "  --rto-objective D      recovery time objective (default 5m)",
+                "  --rpo-objective D      recovery point objective (default 1m)");
+
+        static Settings from(Options o) {
+            return new Settings(o.duration("request-interval", Duration.ofMillis(100)), o.duration("request-timeout", Duration.ofSeconds(2)),
+                    o.duration("settle", Duration.ofSeconds(5)), o.duration("step-timeout", Duration.ofMinutes(5)),
+                    o.duration("rto-objective", Duration.ofMinutes(5)), o.duration("rpo-objective", Duration.ofMinutes(1)));
+        }
+    }
+
+    /** One operation of the workload: when (ms since the drill started), on which layer, and whether it worked. */
+    record Sample(long atMillis, String layer, boolean ok, String detail) {
+    }
+
+    private final URI entry;
+    private final DataSource db;
+    private final Faults faults;
+    private final Settings settings;
+    private final PrintStream out;
+    private final String runId = UUID.randomUUID().toString();
+    private final long t0 = System.nanoTime();
+    private final Instant startedAt = Instant.now();
+    private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    /** Acknowledged writes: sequence number to the time (ms since start) the commit returned. */
+    private final ConcurrentSkipListMap<Long, Long> acknowledged = new ConcurrentSkipListMap<>();
+    private final Set<Long> lost = new HashSet<>();
+    private volatile boolean running = true;
+
+    Drill(URI entry, DataSource db, Faults faults, Settings settings, PrintStream out) {
+        this.entry = entry;
+        this.db = db;
+        this.faults = faults;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Runs the workload and every step, and returns the report. */
+    DrillReport run() throws Exception {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS drill_writes (run_id text NOT NULL, seq bigint NOT NULL, "
+                    + "acked_at timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (run_id, seq))");
+        }
+        Thread entryLoad = new Thread(this::entryLoad, "drill-entry");
+        Thread writeLoad = new Thread(this::writeLoad, "drill-writes");
+        entryLoad.start();
+        writeLoad.start();
+        List<DrillReport.Step> steps = new ArrayList<>();
+        try {
+            awaitSteady("warm-up");
+            steps.add(step("stop region A's app", faults::stopRegionAApp));
+            steps.add(step("planned database switchover", faults::switchover));
+            steps.add(step("forced database failover (primary killed)", faults::failover));
+            steps.add(DrillReport.Step.notRun("point-in-time restore before a bad delete",
+                    "not run: the point-in-time restore API (io.hadr4j.core.backup) is not in this build yet"));
+        } finally {
+            running = false;
+            entryLoad.join(10_000);
+            writeLoad.join(10_000);
+        }
+        return new DrillReport(startedAt, Instant.now(), entry.toString(), settings.rtoObjective().toMillis(),
+                settings.rpoObjective().toMillis() / 1000.0, steps, DrillReport.timeline(samples, List.of(ENTRY, DB_WRITE)));
+    }
+
+    /** A step's fault. */
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private DrillReport.Step step(String name, Action action) {
+        String unavailable = faults.unavailable(name);
+        if (unavailable != null) {
+            out.println("step: " + name + " -- " + unavailable);
+            return DrillReport.Step.notRun(name, unavailable);
+        }
+        out.println("step: " + name + " ...");
+        long start = now();
+        String error = null;
+        try {
+            action.run();
+        } catch (Exception e) {
+            error = "the fault could not be injected: " + e;
+            log.warn("step '{}' failed", name, e);
+        }
+        long actionDone = now();
+        boolean recovered = awaitSteady(actionDone, start + settings.stepTimeout().toMillis());
+        long end = now();
+        Map<String, Long> rto = new LinkedHashMap<>();
+        for (String layer : List.of(ENTRY, DB_WRITE)) {
+            rto.put(layer, rtoMillis(layer, start, end));
+        }
+        List<Long> newlyLost = newlyLostWrites();
+        double rpoSeconds = newlyLost.isEmpty() ? 0 : (acknowledged.get(newlyLost.get(newlyLost.size() - 1)) - acknowledged.get(newlyLost.get(0))) / 1000.0;
+        boolean passed = error == null && recovered
+                && rto.values().stream().allMatch(r -> r <= settings.rtoObjective().toMillis())
+                && rpoSeconds * 1000 <= settings.rpoObjective().toMillis();
+        String note = error != null ? error : recovered ? null
+                : "did not recover: some layer still failed " + settings.stepTimeout().toSeconds() + " s after the step started";
+        DrillReport.Step step = new DrillReport.Step(name, true, start, end, rto, newlyLost.size(), rpoSeconds, passed, note);
+        out.println("  " + step.summary());
+        return step;
+    }
+
+    /**
+     * Waits until every layer has been free of failures for {@link Settings#settle()} since {@code from} and its
+     * latest operation succeeded, or until {@code deadline}; true if it got there.
+     */
+    private boolean awaitSteady(long from, long deadline) {
+        while (now() < deadline) {
+            long t = now();
+            boolean steady = true;
+            for (String layer : List.of(ENTRY, DB_WRITE)) {
+                long lastFailure = from;
+                Sample last = null;
+                for (Sample s : samples) {
+                    if (s.layer().equals(layer)) {
+                        last = s;
+                        if (!s.ok()) {
+                            lastFailure = Math.max(lastFailure, s.atMillis());
+                        }
+                    }
+                }
+                steady &= last != null && last.ok() && t - lastFailure >= settings.settle().toMillis();
+            }
+            if (steady) {
+                return true;
+            }
+            LocalSetup.sleep(50);
+        }
+        return false;
+    }
+
+    private void awaitSteady(String phase) {
+        if (!awaitSteady(now(), now() + settings.stepTimeout().toMillis())) {
+            throw new IllegalStateException("the workload did not run failure-free during " + phase + "; last operations: "
+                    + samples.subList(Math.max(0, samples.size() - 6), samples.size()));
+        }
+    }
+
+    /** First failure to the first success after the last failure, within [start, end]; 0 without failures. */
+    private long rtoMillis(String layer, long start, long end) {
+        Long firstFailure = null;
+        Long lastFailure = null;
+        for (Sample s : samples) {
+            if (s.layer().equals(layer) && s.atMillis() >= start && s.atMillis() <= end && !s.ok()) {
+                firstFailure = firstFailure == null ? s.atMillis() : firstFailure;
+                lastFailure = s.atMillis();
+            }
+        }
+        if (firstFailure == null) {
+            return 0;
+        }
+        for (Sample s : samples) {
+            if (s.layer().equals(layer) && s.ok() && s.atMillis() > lastFailure && s.atMillis() <= end) {
+                return s.atMillis() - firstFailure;
+            }
+        }
+        return end - firstFailure;
+    }
+
+    /** Acknowledged writes that the current primary does not have and no earlier step already counted. */
+    private List<Long> newlyLostWrites() {
+        Set<Long> present = new HashSet<>();
+        long deadline = now() + settings.stepTimeout().toMillis();
+        while (true) {
+            try (Connection c = db.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT seq FROM drill_writes WHERE run_id = ?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        present.add(rs.getLong(1));
+                    }
+                }
+                break;
+            } catch (SQLException e) {
+                if (now() > deadline) {
+                    throw new IllegalStateException("could not read the drill's writes back to count lost ones: " + e.getMessage(), e);
+                }
+                LocalSetup.sleep(200);
+            }
+        }
+        List<Long> newlyLost = new ArrayList<>();
+        for (Long seq : acknowledged.keySet()) {
+            if (!present.contains(seq) && lost.add(seq)) {
+                newlyLost.add(seq);
+            }
+        }
+        return newlyLost;
+    }
+
+    private void entryLoad() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).build();
+        URI info = entry.resolve("/api/info");
+        while (running) {
+            boolean ok;
+            String detail;
+            try {
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(info).timeout(settings.requestTimeout()).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                ok = r.statusCode() == 200;
+                detail = r.statusCode() + " from " + r.headers().firstValue(GlobalEntry.ORIGIN_HEADER).orElse("?");
+            } catch (IOException e) {
+                ok = false;
+                detail = e.toString();
+            } catch (InterruptedException e) {
+                return;
+            }
+            samples.add(new Sample(now(), ENTRY, ok, detail));
+            pause();
+        }
+    }
+
+    private void writeLoad() {
+        long seq = 0;
+        while (running) {
+            seq++;
+            boolean ok;
+            String detail;
+            try (Connection c = db.getConnection();
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO drill_writes (run_id, seq) VALUES (?, ?)")) {
+                ps.setString(1, runId);
+                ps.setLong(2, seq);
+                ps.executeUpdate();
+                acknowledged.put(seq, now());
+                ok = true;
+                detail = "seq " + seq;
+            } catch (SQLException e) {
+                ok = false;
+                detail = e.getSQLState() + " " + e.getMessage();
+            }
+            samples.add(new Sample(now(), DB_WRITE, ok, detail));
+            pause();
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(settings.requestInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private long now() {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
