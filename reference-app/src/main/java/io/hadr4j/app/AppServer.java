@@ -52,7 +52,7 @@ final class AppServer implements AutoCloseable {
                 config.dbUser(), config.dbPassword(), config.routerProbeInterval());
         this.db = database.dataSource();
         this.health = HealthRegistry.of(HealthRegistryConfig.custom().interval(config.healthInterval())
-                        .timeout(Duration.ofSeconds(2)).build())
+                        .timeout(checkTimeout(config.healthInterval())).build())
                 .register(HealthChecks.region(config.region(), config.zone(), config.host()))
                 .register(JdbcHealthCheck.custom().name("database").dataSource(db)
                         .writableQuery(JdbcHealthCheck.POSTGRESQL_WRITABLE_QUERY).build());
@@ -86,6 +86,12 @@ final class AppServer implements AutoCloseable {
             app.close();
             throw e;
         }
+    }
+
+    /** A check may take half the interval, at most 2 s: the registry needs the timeout below the interval. */
+    private static Duration checkTimeout(Duration interval) {
+        Duration half = interval.dividedBy(2);
+        return half.compareTo(Duration.ofSeconds(2)) < 0 ? half : Duration.ofSeconds(2);
     }
 
     int port() {

@@ -2,6 +2,8 @@ package io.hadr4j.app;
 
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -81,7 +83,11 @@ final class GlobalEntry implements AutoCloseable {
             return t;
         });
         this.server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // The origin's Server and Date headers pass through; the entry adds none of its own.
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new Proxy());

@@ -1,0 +1,118 @@
+package io.hadr4j.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The {@code drill} command end to end against a fresh {@code local} setup, with short timings: both report
+ * files, numeric RTO per layer and RPO for every step that ran, and a chart that headless Chromium renders.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DrillTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Path dir;
+    private int exitCode;
+    private String output;
+
+    @BeforeAll
+    void runDrill(@TempDir Path dir) {
+        this.dir = dir;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        exitCode = Main.run(new String[] {"drill", "--out", dir.toString(), "--port", "0",
+                "--probe-interval", "300ms", "--probe-timeout", "250ms", "--health-interval", "500ms",
+                "--router-probe-interval", "500ms", "--request-interval", "50ms", "--settle", "2s", "--step-timeout", "90s"},
+                print, print, System::getenv);
+        output = out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void reportHasNumericRtoAndRpoForEveryStep() throws Exception {
+        assertEquals(Main.OK, exitCode, output);
+        JsonNode report = JSON.readTree(dir.resolve(DrillReport.JSON_FILE).toFile());
+        JsonNode steps = report.get("steps");
+        List<String> names = List.of("stop region A's app", "planned database switchover", "forced database failover (primary killed)",
+                "point-in-time restore before a bad delete");
+        assertEquals(names.size(), steps.size(), report.toPrettyString());
+        int ran = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            JsonNode step = steps.get(i);
+            assertEquals(names.get(i), step.get("name").asText());
+            if (!step.get("ran").asBoolean()) {
+                assertTrue(step.get("note").asText().startsWith("not run:"), "a step left out says why: " + step);
+                assertFalse(step.has("rtoMillis") || step.has("passed"), "a step that did not run has no made-up numbers: " + step);
+                continue;
+            }
+            ran++;
+            for (String layer : List.of(Drill.ENTRY, Drill.DB_WRITE)) {
+                assertTrue(step.get("rtoMillis").get(layer).isIntegralNumber(), layer + " RTO of " + step);
+                assertTrue(step.get("rtoMillis").get(layer).asLong() >= 0, step.toString());
+            }
+            assertTrue(step.get("rpoLostWrites").isIntegralNumber(), step.toString());
+            assertTrue(step.get("rpoSeconds").isNumber(), step.toString());
+            assertTrue(step.get("passed").isBoolean(), step.toString());
+            assertTrue(step.get("passed").asBoolean(), "objectives of 5 min / 1 min are met locally: " + step);
+        }
+        assertTrue(ran >= 3, report.toPrettyString());
+        JsonNode first = steps.get(0);
+        assertTrue(first.get("rtoMillis").get(Drill.ENTRY).asLong() > 0, "stopping region A's app is seen through the entry: " + first);
+        assertEquals(0, steps.get(1).get("rpoLostWrites").asInt(), "a planned switchover loses nothing: " + steps.get(1));
+        assertTrue(report.get("timeline").size() > 0);
+        String html = Files.readString(dir.resolve(DrillReport.HTML_FILE));
+        assertFalse(html.contains("http://") && html.matches("(?s).*(src|href)=\"https?://.*"), "the page fetches nothing");
+    }
+
+    @Test
+    void headlessChromiumRendersTheTimelineChart() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), "skipped: /usr/bin/chromium is absent (install it with: apt-get install -y chromium)");
+        assertEquals(Main.OK, exitCode, output);
+        Path profile = Files.createTempDirectory("hadr4j-chromium-");
+        Path dom = dir.resolve("dom.html");
+        Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--dump-dom", dir.resolve(DrillReport.HTML_FILE).toUri().toString())
+                .redirectOutput(dom.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium did not finish within 90 s");
+        assertEquals(0, p.exitValue());
+        String rendered = Files.readString(dom);
+        assertTrue(rendered.contains("data-rendered=\"true\""), "the page's script ran to the end");
+        assertTrue(rendered.contains("<svg id=\"timeline\""), "the chart is there");
+        for (String layer : List.of(Drill.ENTRY, Drill.DB_WRITE)) {
+            assertTrue(count(rendered, "class=\"bar ok\" data-layer=\"" + layer + "\"") > 0, "bars of layer " + layer);
+        }
+        assertTrue(count(rendered, "class=\"bar failed\"") > 0, "failed operations are drawn");
+        assertTrue(count(rendered, "class=\"step\"") >= 3, "one band per step that ran");
+        assertEquals(4, count(rendered, "class=\"step-row\""), "one table row per step");
+        Matcher heights = Pattern.compile("class=\"bar ok\"[^>]* height=\"([0-9.]+)\"").matcher(rendered);
+        assertTrue(heights.find() && Double.parseDouble(heights.group(1)) > 0, "bars have a height");
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

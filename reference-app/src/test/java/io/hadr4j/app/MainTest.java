@@ -1,0 +1,120 @@
+package io.hadr4j.app;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input to every command fails fast with a message that says what to change, and exit code 2. */
+class MainTest {
+    private static final String SECRET = "s3cr3t-never-printed";
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env::get);
+        Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        assertFalse(r.out.contains(SECRET) || r.err.contains(SECRET), "a secret was printed: " + r);
+        return r;
+    }
+
+    private static Result run(String... args) {
+        return run(Map.of("HADR_DB_PASSWORD", SECRET), args);
+    }
+
+    @Test
+    void noCommandAndUnknownCommandPrintUsage() {
+        Result none = run();
+        assertEquals(Main.USAGE, none.code);
+        assertTrue(none.err.contains("no command given") && none.err.contains("usage:"), none.err);
+
+        Result unknown = run("deploy");
+        assertEquals(Main.USAGE, unknown.code);
+        assertTrue(unknown.err.contains("unknown command 'deploy': use local, drill, serve or help"), unknown.err);
+
+        Result help = run("help");
+        assertEquals(Main.OK, help.code);
+        assertTrue(help.out.contains("--probe-interval") && help.out.contains("--rto-objective"), help.out);
+    }
+
+    @Test
+    void badPortIsRejectedByEveryCommand() {
+        Result serve = run("serve", "--region", "r", "--port", "70000", "--db", "a,r,jdbc:postgresql://127.0.0.1:5432/app");
+        assertEquals(Main.USAGE, serve.code);
+        assertTrue(serve.err.contains("--port must be a TCP port from 1 to 65535"), serve.err);
+
+        Result local = run("local", "--port", "http");
+        assertEquals(Main.USAGE, local.code);
+        assertTrue(local.err.contains("--port must be a whole number, got 'http'"), local.err);
+
+        Result drill = run("drill", "--port", "-1");
+        assertEquals(Main.USAGE, drill.code);
+        assertTrue(drill.err.contains("--port must be a TCP port"), drill.err);
+
+        Result azure = run(Map.of("PORT", "eighty", "HADR_DB_PASSWORD", SECRET), "serve", "--region", "r",
+                "--db", "a,r,jdbc:postgresql://127.0.0.1:5432/app");
+        assertEquals(Main.USAGE, azure.code);
+        assertTrue(azure.err.contains("--port must be a whole number, got 'eighty'"), azure.err);
+    }
+
+    @Test
+    void unreachableJdbcUrlStopsServeAndDrillAtStartup() {
+        Result serve = run("serve", "--region", "r", "--port", "0", "--db", "a,r,jdbc:postgresql://127.0.0.1:1/app");
+        assertEquals(Main.USAGE, serve.code);
+        assertTrue(serve.err.contains("no database endpoint answers: a (jdbc:postgresql://127.0.0.1:1/app)"), serve.err);
+        assertTrue(serve.err.contains("Check the --db URLs"), serve.err);
+
+        Result drill = run("drill", "--entry", "http://127.0.0.1:1", "--db", "a,r,jdbc:postgresql://127.0.0.1:1/app");
+        assertEquals(Main.USAGE, drill.code);
+        assertTrue(drill.err.contains("no database endpoint answers"), drill.err);
+    }
+
+    @Test
+    void otherBadConfigurationSaysWhatToChange() {
+        Result noRegion = run("serve", "--db", "a,r,jdbc:postgresql://127.0.0.1:1/app");
+        assertTrue(noRegion.code == Main.USAGE && noRegion.err.contains("pass --region NAME or set HADR_REGION"), noRegion.err);
+
+        Result noDb = run("serve", "--region", "r");
+        assertTrue(noDb.code == Main.USAGE && noDb.err.contains("no database endpoint: pass --db NAME,REGION,JDBC_URL"), noDb.err);
+
+        Result badDb = run("serve", "--region", "r", "--db", "jdbc:postgresql://x/app");
+        assertTrue(badDb.code == Main.USAGE && badDb.err.contains("--db must be NAME,REGION,JDBC_URL"), badDb.err);
+
+        Result passwordInUrl = run("serve", "--region", "r", "--db", "a,r,jdbc:postgresql://x/app?password=" + SECRET);
+        assertTrue(passwordInUrl.code == Main.USAGE && passwordInUrl.err.contains("contains a password; remove it and set HADR_DB_PASSWORD"),
+                passwordInUrl.err);
+
+        Result passwordFlag = run("serve", "--region", "r", "--db-password", SECRET, "--db", "a,r,jdbc:postgresql://x/app");
+        assertTrue(passwordFlag.code == Main.USAGE && passwordFlag.err.contains("passwords are not accepted as flags"), passwordFlag.err);
+
+        Result typo = run("local", "--probe-intervall", "2s");
+        assertTrue(typo.code == Main.USAGE && typo.err.contains("unknown flag --probe-intervall for 'local'"), typo.err);
+
+        Result duration = run("drill", "--settle", "5 seconds");
+        assertTrue(duration.code == Main.USAGE && duration.err.contains("--settle must be a duration such as 500ms"), duration.err);
+
+        Result samples = run("local", "--sample-size", "2", "--successful-samples", "3");
+        assertTrue(samples.code == Main.USAGE && samples.err.contains("cannot be more than --sample-size"), samples.err);
+
+        Result entry = run("drill", "--entry", "ftp://x", "--db", "a,r,jdbc:postgresql://127.0.0.1:1/app");
+        assertTrue(entry.code == Main.USAGE && entry.err.contains("--entry must be an http(s) URL"), entry.err);
+    }
+
+    @Test
+    void secretsNeverShowInToString() {
+        AppConfig.Secret s = new AppConfig.Secret(SECRET);
+        assertEquals("******", s.toString());
+        AppConfig config = AppConfig.from(Options.parse(java.util.List.of("--region", "r", "--db", "a,r,jdbc:postgresql://x/app"),
+                Map.of("HADR_DB_PASSWORD", SECRET)::get));
+        assertFalse(config.toString().contains(SECRET), config.toString());
+    }
+}
