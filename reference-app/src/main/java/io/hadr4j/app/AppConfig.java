@@ -28,7 +28,7 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
             "  --region NAME         region of this instance (env REGION_NAME on App Service, HADR_REGION)",
             "  --zone NAME           availability zone / OCI fault domain (env HADR_ZONE), optional",
             "  --port N              HTTP port (env PORT, default 8080)",
-            "  --db NAME,REGION,URL  a database endpoint, repeat per region (env HADR_DB=\"a,region-a,jdbc:...;b,...\")",
+            "  --db NAME,REGION,URL  a database endpoint, repeat per region (env HADR_DB=\"a,region-a,jdbc:... b,region-b,jdbc:...\")",
             "  --db-user USER        database user (env HADR_DB_USER); the password only from env HADR_DB_PASSWORD",
             "  --health-interval D   how often health checks run (default 2s)",
             "  --router-probe-interval D  how often the DataSource probes database roles (default 1s)");
@@ -42,8 +42,8 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
                         + redact(spec) + "'");
             }
             String url = p[2].trim();
-            if (!url.startsWith("jdbc:postgresql://")) {
-                throw new ConfigException("--db " + p[0] + ": the JDBC URL must start with jdbc:postgresql:// (the reference app ships the PostgreSQL driver), got '"
+            if (!AppSql.supports(url)) {
+                throw new ConfigException("--db " + p[0] + ": the JDBC URL must start with jdbc:postgresql:// or jdbc:sqlserver:// (the drivers the app ships), got '"
                         + redact(url) + "'");
             }
             if (url.toLowerCase(Locale.ROOT).contains("password=")) {
@@ -88,12 +88,14 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
         String host = o.string("host-name", localHostName(), "WEBSITE_SITE_NAME", "HOSTNAME");
         int port = o.port("port", 8080, "PORT");
         List<DbEndpoint> endpoints = new ArrayList<>();
-        for (String spec : o.all("db", ENV_DB, ";")) {
+        for (String spec : o.all("db", ENV_DB)) {
             endpoints.add(DbEndpoint.parse(spec));
         }
         if (endpoints.isEmpty()) {
-            throw new ConfigException("no database endpoint: pass --db NAME,REGION,JDBC_URL once per region or set " + ENV_DB);
+            throw new ConfigException("no database endpoint: pass --db NAME,REGION,JDBC_URL once per region or set " + ENV_DB
+                    + " to such entries separated by spaces");
         }
+        AppSql.of(endpoints);
         Set<String> names = new HashSet<>();
         for (DbEndpoint e : endpoints) {
             if (!names.add(e.name())) {

@@ -34,20 +34,20 @@ import java.util.Map;
  */
 final class AppServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SCHEMA = "CREATE TABLE IF NOT EXISTS hadr4j_visits (id int PRIMARY KEY, visits bigint NOT NULL)";
-    private static final String VISIT = "INSERT INTO hadr4j_visits (id, visits) VALUES (1, 1) "
-            + "ON CONFLICT (id) DO UPDATE SET visits = hadr4j_visits.visits + 1 RETURNING visits";
 
     private final AppConfig config;
+    private final AppSql sql;
     private final RoutedDatabase database;
     private final DataSource db;
     private final HealthRegistry health;
     private final Server server;
     private volatile String lastWriteEndpoint = "-";
     private volatile String lastReadEndpoint = "-";
+    private volatile boolean schemaReady;
 
     private AppServer(AppConfig config) {
         this.config = config;
+        this.sql = AppSql.of(config.endpoints());
         this.database = new RoutedDatabase("app-" + config.region(), config.region(), config.endpoints(),
                 config.dbUser(), config.dbPassword(), config.routerProbeInterval());
         this.db = database.dataSource();
@@ -55,7 +55,7 @@ final class AppServer implements AutoCloseable {
                         .timeout(checkTimeout(config.healthInterval())).build())
                 .register(HealthChecks.region(config.region(), config.zone(), config.host()))
                 .register(JdbcHealthCheck.custom().name("database").dataSource(db)
-                        .writableQuery(JdbcHealthCheck.POSTGRESQL_WRITABLE_QUERY).build());
+                        .writableQuery(sql.writable).build());
         this.server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setPort(config.port());
@@ -104,9 +104,10 @@ final class AppServer implements AutoCloseable {
 
     private void createSchema() {
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.execute(SCHEMA);
+            st.execute(sql.visitsTable);
+            schemaReady = true;
         } catch (SQLException e) {
-            // The primary may be away right now; the first visit creates the table then.
+            // The primary may be away right now; the next visit creates the table then.
         }
     }
 
@@ -117,9 +118,11 @@ final class AppServer implements AutoCloseable {
         info.put("zone", config.zone());
         info.put("host", config.host());
         info.put("time", Instant.now().toString());
+        if (!schemaReady) {
+            createSchema();
+        }
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.execute(SCHEMA);
-            try (ResultSet rs = st.executeQuery(VISIT)) {
+            try (ResultSet rs = st.executeQuery(sql.visit)) {
                 rs.next();
                 info.put("visits", rs.getLong(1));
             }
@@ -128,7 +131,7 @@ final class AppServer implements AutoCloseable {
             info.put("error", "write failed: " + e.getMessage());
         }
         try (Connection c = database.readView().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (SELECT visits FROM hadr4j_visits WHERE id = 1), pg_is_in_recovery()")) {
+             ResultSet rs = st.executeQuery(sql.readVisits)) {
             rs.next();
             info.put("visitsRead", rs.getLong(1));
             lastReadEndpoint = database.endpointServing(rs.getBoolean(2));

@@ -80,6 +80,7 @@ final class Drill {
 
     private final URI entry;
     private final DataSource db;
+    private final AppSql sql;
     private final Faults faults;
     private final Settings settings;
     private final PrintStream out;
@@ -92,9 +93,10 @@ final class Drill {
     private final Set<Long> lost = new HashSet<>();
     private volatile boolean running = true;
 
-    Drill(URI entry, DataSource db, Faults faults, Settings settings, PrintStream out) {
+    Drill(URI entry, DataSource db, AppSql sql, Faults faults, Settings settings, PrintStream out) {
         this.entry = entry;
         this.db = db;
+        this.sql = sql;
         this.faults = faults;
         this.settings = settings;
         this.out = out;
@@ -103,8 +105,7 @@ final class Drill {
     /** Runs the workload and every step, and returns the report. */
     DrillReport run() throws Exception {
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS drill_writes (run_id text NOT NULL, seq bigint NOT NULL, "
-                    + "acked_at timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (run_id, seq))");
+            st.execute(sql.drillTable);
         }
         Thread entryLoad = new Thread(this::entryLoad, "drill-entry");
         Thread writeLoad = new Thread(this::writeLoad, "drill-writes");
@@ -230,7 +231,7 @@ final class Drill {
         long deadline = now() + settings.stepTimeout().toMillis();
         while (true) {
             try (Connection c = db.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT seq FROM drill_writes WHERE run_id = ?")) {
+                 PreparedStatement ps = c.prepareStatement(AppSql.DRILL_SELECT)) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -283,7 +284,7 @@ final class Drill {
             boolean ok;
             String detail;
             try (Connection c = db.getConnection();
-                 PreparedStatement ps = c.prepareStatement("INSERT INTO drill_writes (run_id, seq) VALUES (?, ?)")) {
+                 PreparedStatement ps = c.prepareStatement(AppSql.DRILL_INSERT)) {
                 ps.setString(1, runId);
                 ps.setLong(2, seq);
                 ps.executeUpdate();

@@ -129,7 +129,7 @@ public final class Main {
                  RoutedDatabase db = new RoutedDatabase("drill", LocalSetup.REGION_B, setup.dbEndpoints(), setup.dbUser(),
                          setup.dbPassword(), localSettings.routerProbeInterval())) {
                 out.println(setup.describe());
-                report = new Drill(setup.entryUri(), db.dataSource(), localFaults(setup), settings, out).run();
+                report = new Drill(setup.entryUri(), db.dataSource(), AppSql.POSTGRESQL, localFaults(setup), settings, out).run();
             }
         } else {
             report = drillDeployment(o, URI.create(entry), settings, out);
@@ -165,10 +165,11 @@ public final class Main {
         if (entry.getScheme() == null || !entry.getScheme().startsWith("http") || entry.getHost() == null) {
             throw new ConfigException("--entry must be an http(s) URL such as https://myapp.azurefd.net, got '" + entry + "'");
         }
-        List<AppConfig.DbEndpoint> endpoints = o.all("db", AppConfig.ENV_DB, ";").stream().map(AppConfig.DbEndpoint::parse).toList();
+        List<AppConfig.DbEndpoint> endpoints = o.all("db", AppConfig.ENV_DB).stream().map(AppConfig.DbEndpoint::parse).toList();
         if (endpoints.isEmpty()) {
             throw new ConfigException("drill --entry also needs the database endpoints: --db NAME,REGION,JDBC_URL per region");
         }
+        AppSql sql = AppSql.of(endpoints);
         String user = o.string("db-user", "postgres", AppConfig.ENV_DB_USER);
         AppConfig.Secret password = new AppConfig.Secret(o.secretFromEnvironment(AppConfig.ENV_DB_PASSWORD));
         String stopApp = o.string("stop-app-command", null);
@@ -200,7 +201,7 @@ public final class Main {
                     return command == null ? "not run: no command given for this step (see --help)" : null;
                 }
             };
-            return new Drill(entry, db.dataSource(), faults, settings, out).run();
+            return new Drill(entry, db.dataSource(), sql, faults, settings, out).run();
         }
     }
 

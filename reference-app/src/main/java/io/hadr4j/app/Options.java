@@ -75,7 +75,8 @@ final class Options {
         return env.apply(envName);
     }
 
-    List<String> all(String flag, String envName, String envSeparator) {
+    /** Every value of a repeatable flag, else the environment variable's whitespace-separated values. */
+    List<String> all(String flag, String envName) {
         known.add(flag);
         List<String> values = flags.get(flag);
         if (values != null) {
@@ -86,7 +87,7 @@ final class Options {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        for (String part : v.split(Pattern.quote(envSeparator))) {
+        for (String part : v.trim().split("\\s+")) {
             if (!part.isBlank()) {
                 out.add(part.trim());
             }

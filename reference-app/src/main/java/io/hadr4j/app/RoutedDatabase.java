@@ -45,8 +45,7 @@ final class RoutedDatabase implements AutoCloseable {
             h.setConnectionTimeout(2_000);
             h.setValidationTimeout(1_000);
             h.setInitializationFailTimeout(-1);
-            h.addDataSourceProperty("connectTimeout", "2");
-            h.addDataSourceProperty("socketTimeout", "10");
+            AppSql.of(endpoints).timeouts.forEach(h::addDataSourceProperty);
             HikariDataSource pool = new HikariDataSource(h);
             pools.add(pool);
             routed.add(Endpoint.of(e.name(), e.region(), pool));
@@ -108,7 +107,7 @@ final class RoutedDatabase implements AutoCloseable {
             if (password.reveal() != null) {
                 p.setProperty("password", password.reveal());
             }
-            p.setProperty("connectTimeout", "3");
+            p.putAll(AppSql.of(endpoints).timeouts);
             try (Connection c = DriverManager.getConnection(e.jdbcUrl(), p)) {
                 return;
             } catch (SQLException ex) {

@@ -96,6 +96,15 @@ class MainTest {
         Result passwordFlag = run("serve", "--region", "r", "--db-password", SECRET, "--db", "a,r,jdbc:postgresql://x/app");
         assertTrue(passwordFlag.code == Main.USAGE && passwordFlag.err.contains("passwords are not accepted as flags"), passwordFlag.err);
 
+        Result mysql = run("serve", "--region", "r", "--db", "a,r,jdbc:mysql://x/app");
+        assertTrue(mysql.code == Main.USAGE && mysql.err.contains("must start with jdbc:postgresql:// or jdbc:sqlserver://"), mysql.err);
+
+        Result mixed = run("serve", "--region", "r", "--db", "a,r,jdbc:postgresql://x/app", "--db", "b,s,jdbc:sqlserver://y:1433;databaseName=app");
+        assertTrue(mixed.code == Main.USAGE && mixed.err.contains("mix PostgreSQL and SQL Server"), mixed.err);
+
+        Result sameName = run("serve", "--region", "r", "--db", "a,r,jdbc:postgresql://x/app", "--db", "a,s,jdbc:postgresql://y/app");
+        assertTrue(sameName.code == Main.USAGE && sameName.err.contains("two database endpoints are named 'a'"), sameName.err);
+
         Result typo = run("local", "--probe-intervall", "2s");
         assertTrue(typo.code == Main.USAGE && typo.err.contains("unknown flag --probe-intervall for 'local'"), typo.err);
 
@@ -107,6 +116,18 @@ class MainTest {
 
         Result entry = run("drill", "--entry", "ftp://x", "--db", "a,r,jdbc:postgresql://127.0.0.1:1/app");
         assertTrue(entry.code == Main.USAGE && entry.err.contains("--entry must be an http(s) URL"), entry.err);
+    }
+
+    @Test
+    void endpointsComeFromTheEnvironmentSeparatedBySpaces() {
+        // SQL Server URLs contain ';', so entries are separated by whitespace.
+        AppConfig config = AppConfig.from(Options.parse(java.util.List.of(), Map.of("HADR_REGION", "centralindia", "PORT", "8181",
+                "HADR_DB", "a,centralindia,jdbc:sqlserver://a.example:1433;databaseName=app;encrypt=true\n  b,southindia,jdbc:sqlserver://b.example:1433;databaseName=app")::get));
+        assertEquals(8181, config.port());
+        assertEquals(2, config.endpoints().size());
+        assertEquals("jdbc:sqlserver://a.example:1433;databaseName=app;encrypt=true", config.endpoints().get(0).jdbcUrl());
+        assertEquals("southindia", config.endpoints().get(1).region());
+        assertEquals(AppSql.SQLSERVER, AppSql.of(config.endpoints()));
     }
 
     @Test
