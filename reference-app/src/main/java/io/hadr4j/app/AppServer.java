@@ -80,7 +80,11 @@ final class AppServer implements AutoCloseable {
         try {
             app.createSchema();
             app.health.start();
-            app.server.start();
+            try {
+                app.server.start();
+            } catch (IOException e) {
+                throw Options.portInUse(config.port(), e);
+            }
             return app;
         } catch (Exception e) {
             app.close();

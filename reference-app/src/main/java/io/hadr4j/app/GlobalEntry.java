@@ -12,6 +12,7 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -99,7 +100,12 @@ final class GlobalEntry implements AutoCloseable {
         for (OriginState o : entry.origins) {
             entry.prober.scheduleAtFixedRate(() -> entry.probe(o), 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
         }
-        entry.server.start();
+        try {
+            entry.server.start();
+        } catch (IOException e) {
+            entry.close();
+            throw Options.portInUse(port, e);
+        }
         return entry;
     }
 

@@ -1,5 +1,6 @@
 package io.hadr4j.app;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -150,6 +151,12 @@ final class Options {
                         + String.join(", --", known));
             }
         }
+    }
+
+    /** A port that cannot be bound (Jetty wraps the BindException in an IOException). */
+    static ConfigException portInUse(int port, IOException e) {
+        return new ConfigException("cannot listen on port " + port + " (" + e.getMessage()
+                + "): another program uses it; pass --port with a free port, or 0 for any free port");
     }
 
     private static int integer(String flag, String v) {

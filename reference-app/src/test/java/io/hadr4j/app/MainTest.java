@@ -3,12 +3,17 @@ package io.hadr4j.app;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input to every command fails fast with a message that says what to change, and exit code 2. */
@@ -67,6 +72,17 @@ class MainTest {
     }
 
     @Test
+    void aPortInUseSaysSo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Options.ConfigException e = assertThrows(Options.ConfigException.class,
+                    () -> GlobalEntry.start(taken.getLocalPort(), new GlobalEntry.ProbeSettings("/health", "HEAD",
+                            Duration.ofSeconds(1), 4, 3, Duration.ofMillis(500)), List.of(
+                            new GlobalEntry.Origin("a", URI.create("http://127.0.0.1:1"), 1))));
+            assertTrue(e.getMessage().contains("cannot listen on port " + taken.getLocalPort()) && e.getMessage().contains("pass --port"), e.getMessage());
+        }
+    }
+
+    @Test
     void unreachableJdbcUrlStopsServeAndDrillAtStartup() {
         Result serve = run("serve", "--region", "r", "--port", "0", "--db", "a,r,jdbc:postgresql://127.0.0.1:1/app");
         assertEquals(Main.USAGE, serve.code);
@@ -121,7 +137,7 @@ class MainTest {
     @Test
     void endpointsComeFromTheEnvironmentSeparatedBySpaces() {
         // SQL Server URLs contain ';', so entries are separated by whitespace.
-        AppConfig config = AppConfig.from(Options.parse(java.util.List.of(), Map.of("HADR_REGION", "centralindia", "PORT", "8181",
+        AppConfig config = AppConfig.from(Options.parse(List.of(), Map.of("HADR_REGION", "centralindia", "PORT", "8181",
                 "HADR_DB", "a,centralindia,jdbc:sqlserver://a.example:1433;databaseName=app;encrypt=true\n  b,southindia,jdbc:sqlserver://b.example:1433;databaseName=app")::get));
         assertEquals(8181, config.port());
         assertEquals(2, config.endpoints().size());
@@ -134,7 +150,7 @@ class MainTest {
     void secretsNeverShowInToString() {
         AppConfig.Secret s = new AppConfig.Secret(SECRET);
         assertEquals("******", s.toString());
-        AppConfig config = AppConfig.from(Options.parse(java.util.List.of("--region", "r", "--db", "a,r,jdbc:postgresql://x/app"),
+        AppConfig config = AppConfig.from(Options.parse(List.of("--region", "r", "--db", "a,r,jdbc:postgresql://x/app"),
                 Map.of("HADR_DB_PASSWORD", SECRET)::get));
         assertFalse(config.toString().contains(SECRET), config.toString());
     }
