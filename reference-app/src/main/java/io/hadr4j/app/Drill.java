@@ -37,6 +37,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Drill {
     static final String ENTRY = "entry";
     static final String DB_WRITE = "db-write";
+    static final String STOP_APP = "stop region A's app";
+    static final String SWITCHOVER = "planned database switchover";
+    static final String FAILOVER = "forced database failover (primary killed)";
+    static final String RESTORE_STEP = "point-in-time restore before a bad delete";
     private static final Logger log = LoggerFactory.getLogger(Drill.class);
 
     /** The faults a drill injects; {@code local} does them with the testkit, a real deployment with commands. */
@@ -50,7 +54,7 @@ final class Drill {
         /** A forced failover: the primary is killed, the standby promoted. */
         void failover() throws Exception;
 
-        /** Why a step cannot run here, or null if it can. */
+        /** Why the step named {@code step} (one of the step constants) cannot run here, or null if it can. */
         default String unavailable(String step) {
             return null;
         }
@@ -114,10 +118,10 @@ final class Drill {
         List<DrillReport.Step> steps = new ArrayList<>();
         try {
             awaitSteady("warm-up");
-            steps.add(step("stop region A's app", faults::stopRegionAApp));
-            steps.add(step("planned database switchover", faults::switchover));
-            steps.add(step("forced database failover (primary killed)", faults::failover));
-            steps.add(DrillReport.Step.notRun("point-in-time restore before a bad delete",
+            steps.add(step(STOP_APP, faults::stopRegionAApp));
+            steps.add(step(SWITCHOVER, faults::switchover));
+            steps.add(step(FAILOVER, faults::failover));
+            steps.add(DrillReport.Step.notRun(RESTORE_STEP,
                     "not run: the point-in-time restore API (io.hadr4j.core.backup) is not in this build yet"));
         } finally {
             running = false;

@@ -197,7 +197,7 @@ public final class Main {
 
                 @Override
                 public String unavailable(String step) {
-                    String command = step.startsWith("stop") ? stopApp : step.startsWith("planned") ? switchover : failover;
+                    String command = Drill.STOP_APP.equals(step) ? stopApp : Drill.SWITCHOVER.equals(step) ? switchover : failover;
                     return command == null ? "not run: no command given for this step (see --help)" : null;
                 }
             };

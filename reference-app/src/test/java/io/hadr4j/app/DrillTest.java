@@ -52,8 +52,7 @@ class DrillTest {
         assertEquals(Main.OK, exitCode, output);
         JsonNode report = JSON.readTree(dir.resolve(DrillReport.JSON_FILE).toFile());
         JsonNode steps = report.get("steps");
-        List<String> names = List.of("stop region A's app", "planned database switchover", "forced database failover (primary killed)",
-                "point-in-time restore before a bad delete");
+        List<String> names = List.of(Drill.STOP_APP, Drill.SWITCHOVER, Drill.FAILOVER, Drill.RESTORE_STEP);
         assertEquals(names.size(), steps.size(), report.toPrettyString());
         int ran = 0;
         for (int i = 0; i < steps.size(); i++) {
