@@ -121,6 +121,10 @@ final class LocalSetup implements AutoCloseable {
         app(name).stop(forcibly);
     }
 
+    long appPid(String name) {
+        return app(name).process.pid();
+    }
+
     boolean appAlive(String name) {
         return app(name).process.isAlive();
     }

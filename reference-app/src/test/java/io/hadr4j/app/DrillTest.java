@@ -8,11 +8,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,6 +109,34 @@ class DrillTest {
         assertEquals(4, count(rendered, "class=\"step-row\""), "one table row per step");
         Matcher heights = Pattern.compile("class=\"bar ok\"[^>]* height=\"([0-9.]+)\"").matcher(rendered);
         assertTrue(heights.find() && Double.parseDouble(heights.group(1)) > 0, "bars have a height");
+    }
+
+    @Test
+    void drillsADeploymentGivenByUrlsWithACommandPerFault(@TempDir Path out) throws Exception {
+        GlobalEntry.ProbeSettings probe = new GlobalEntry.ProbeSettings("/health", "HEAD", Duration.ofMillis(300), 4, 3, Duration.ofMillis(250));
+        try (LocalSetup setup = LocalSetup.start(new LocalSetup.Settings(0, probe, Duration.ofMillis(500), Duration.ofMillis(500)),
+                new PrintStream(OutputStream.nullOutputStream()))) {
+            List<String> args = new ArrayList<>(List.of("drill", "--out", out.toString(), "--entry", setup.entryUri().toString(),
+                    "--db-user", setup.dbUser(), "--request-interval", "50ms", "--settle", "2s", "--step-timeout", "60s",
+                    "--stop-app-command", "kill " + setup.appPid("a")));
+            for (AppConfig.DbEndpoint e : setup.dbEndpoints()) {
+                args.add("--db");
+                args.add(e.spec());
+            }
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            PrintStream print = new PrintStream(text, true, StandardCharsets.UTF_8);
+            int code = Main.run(args.toArray(String[]::new), print, print, Map.of(AppConfig.ENV_DB_PASSWORD, setup.dbPassword().reveal())::get);
+            String output = text.toString(StandardCharsets.UTF_8);
+            assertEquals(Main.OK, code, output);
+            assertFalse(setup.appAlive("a"), "the stop command ran");
+            JsonNode steps = JSON.readTree(out.resolve(DrillReport.JSON_FILE).toFile()).get("steps");
+            assertTrue(steps.get(0).get("ran").asBoolean() && steps.get(0).get("rtoMillis").get(Drill.ENTRY).asLong() > 0, steps.toString());
+            for (int i = 1; i < steps.size(); i++) {
+                assertFalse(steps.get(i).get("ran").asBoolean(), "no command, no step: " + steps.get(i));
+                assertTrue(steps.get(i).get("note").asText().startsWith("not run:"), steps.get(i).toString());
+            }
+            assertFalse(output.contains(setup.dbPassword().reveal()), "the password is not printed");
+        }
     }
 
     private static int count(String s, String what) {
