@@ -33,6 +33,13 @@ final class RoutedDatabase implements AutoCloseable {
     RoutedDatabase(String name, String localRegion, List<AppConfig.DbEndpoint> endpoints, String user,
                    AppConfig.Secret password, Duration probeInterval) {
         this.localRegion = localRegion;
+        RouterConfig config;
+        try {
+            config = RouterConfig.custom().name(name).localRegion(localRegion).probeInterval(probeInterval)
+                    .failoverTimeout(Duration.ofSeconds(5)).build();
+        } catch (IllegalArgumentException e) {
+            throw new Options.ConfigException("--router-probe-interval: " + e.getMessage());
+        }
         List<Endpoint> routed = new ArrayList<>();
         for (AppConfig.DbEndpoint e : endpoints) {
             HikariConfig h = new HikariConfig();
@@ -50,8 +57,7 @@ final class RoutedDatabase implements AutoCloseable {
             pools.add(pool);
             routed.add(Endpoint.of(e.name(), e.region(), pool));
         }
-        this.router = RegionAwareDataSource.create(RouterConfig.custom().name(name).localRegion(localRegion)
-                .probeInterval(probeInterval).failoverTimeout(Duration.ofSeconds(5)).build(), routed);
+        this.router = RegionAwareDataSource.create(config, routed);
     }
 
     /** Connections to the current primary. */
