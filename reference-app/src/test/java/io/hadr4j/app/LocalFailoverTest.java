@@ -2,6 +2,7 @@ package io.hadr4j.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hadr4j.testkit.TwoRegionPostgres;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -31,10 +32,13 @@ class LocalFailoverTest {
 
     @Test
     void entryMovesToRegionBWhenRegionAsAppProcessIsKilled() throws Exception {
+        ProcessHandle appB;
         GlobalEntry.ProbeSettings probe = new GlobalEntry.ProbeSettings("/health", "HEAD", Duration.ofMillis(300), 4, 3, Duration.ofMillis(500));
         try (LocalSetup setup = LocalSetup.start(new LocalSetup.Settings(0, probe, Duration.ofMillis(500), Duration.ofMillis(500)),
                 new PrintStream(OutputStream.nullOutputStream()))) {
             assertTrue(setup.appAlive("a") && setup.appAlive("b"));
+            appB = ProcessHandle.of(setup.appPid("b")).orElseThrow();
+            assertNotEquals(ProcessHandle.current().pid(), appB.pid(), "the apps are processes of their own");
 
             HttpResponse<String> first = get(setup.entryUri().resolve("/api/info"));
             assertEquals(200, first.statusCode(), first.body());
@@ -77,6 +81,8 @@ class LocalFailoverTest {
                 Thread.sleep(100);
             }
         }
+        assertFalse(appB.isAlive(), "close() stops the app processes");
+        assertEquals(List.of(), TwoRegionPostgres.runningServerPids(), "close() stops the database servers");
     }
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
