@@ -32,11 +32,11 @@ public interface Dialect {
     Dialect SQL_SERVER = new SqlServerDialect();
 
     /** How an {@link SQLException} affects routing. */
-    enum ErrorKind {
-        /** The connection or server is gone (SQLState class 08, socket errors): re-probe, evict the connection. */
-        CONNECTION_LOST,
+    enum ErrorKind { // in precedence order: the first that any link of a chain has wins
         /** The server refuses writes because it is no longer (or not) the primary: re-probe, switch, evict. */
         READ_ONLY,
+        /** The connection or server is gone (SQLState class 08, socket errors): re-probe, evict the connection. */
+        CONNECTION_LOST,
         /** Worth retrying as is (deadlock, serialization failure, database briefly unavailable, throttling). */
         TRANSIENT,
         /** Anything else: the application's problem, not the topology's. */
