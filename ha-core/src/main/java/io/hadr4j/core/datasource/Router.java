@@ -121,6 +121,7 @@ final class Router implements AutoCloseable {
     // Probe-round thread only:
     private long maxEpoch = Long.MIN_VALUE;
     private Node lastWriter;
+    private String splitBrain;
 
     Router(RouterConfig config, String localRegion, List<Endpoint> endpoints) {
         this.config = config;
@@ -466,6 +467,7 @@ final class Router implements AutoCloseable {
         }
         Node writer = null;
         String refusal = null;
+        String split = null;
         String state = SQLSTATE_NO_PRIMARY;
         if (candidates.size() == 1) {
             writer = candidates.get(0);
@@ -476,23 +478,29 @@ final class Router implements AutoCloseable {
             candidates.sort(Comparator.comparing((Node c) -> c.seen.epoch(), Comparator.nullsLast(Comparator.reverseOrder())));
             Long top = candidates.get(0).seen.epoch();
             Long second = candidates.get(1).seen.epoch();
-            String who = candidates.stream().map(c -> c.name() + " (epoch " + c.seen.epoch() + ")").collect(Collectors.joining(", "));
+            String who = candidates.stream().map(c -> c.name() + " (epoch " + (c.seen.epoch() == null ? "unknown" : c.seen.epoch()) + ")")
+                    .collect(Collectors.joining(", "));
+            String cause;
             if (top != null && second != null && top > second) {
                 writer = candidates.get(0);
                 fenced.addAll(candidates.subList(1, candidates.size()));
-                LOG.warn("{}: split brain: {} claim primary; writes go only to {}, the newest epoch; the others are fenced",
-                        config.name(), who, writer.name());
-                publish(new RouterEvent(RouterEvent.Type.SPLIT_BRAIN, writer.name(), null, writer.name(),
-                        "split brain: " + who + " claim primary; " + writer.name() + " has the newest epoch", null, Instant.now()));
+                cause = "split brain: " + who + " claim primary; writes go only to " + writer.name()
+                        + ", the newest epoch; the others are fenced";
             } else {
                 fenced.addAll(candidates);
                 state = SQLSTATE_SPLIT_BRAIN;
                 refusal = "split brain: " + who + " all claim primary and which one is newer cannot be decided;"
                         + " writes fail closed until all but one are demoted";
-                LOG.warn("{}: {}", config.name(), refusal);
-                publish(new RouterEvent(RouterEvent.Type.SPLIT_BRAIN, null, null, null, refusal, null, Instant.now()));
+                cause = refusal;
             }
+            if (!cause.equals(splitBrain)) { // once per distinct situation, not every round
+                LOG.warn("{}: {}", config.name(), cause);
+                publish(new RouterEvent(RouterEvent.Type.SPLIT_BRAIN, name(writer), null, name(writer), cause, null, Instant.now()));
+            }
+            split = cause;
         }
+        if (split == null && splitBrain != null) LOG.info("{}: split brain over: {}", config.name(), describeEndpoints());
+        splitBrain = split;
         if (writer != null && writer.suspectSinceNanos != 0 && writer.suspectSinceNanos - roundStart > 0) {
             refusal = "re-probing " + writer.name() + " after a connection error";
             writer = null;
@@ -500,8 +508,8 @@ final class Router implements AutoCloseable {
         for (Node node : nodes) {
             boolean f = fenced.contains(node);
             if (f && !node.fenced) {
-                String why = node.name() + " claims " + node.seen.role() + " at epoch " + node.seen.epoch()
-                        + " but is fenced: no reads or writes go to it";
+                String why = node.name() + " claims " + node.seen.role() + " at epoch "
+                        + (node.seen.epoch() == null ? "unknown" : node.seen.epoch()) + " but is fenced: no reads or writes go to it";
                 LOG.warn("{}: {}", config.name(), why);
                 publish(new RouterEvent(RouterEvent.Type.ENDPOINT_FENCED, node.name(), null, null, why, null, Instant.now()));
                 softEvict(node, "it is fenced");
