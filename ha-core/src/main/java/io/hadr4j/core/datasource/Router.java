@@ -180,8 +180,10 @@ final class Router implements AutoCloseable {
                 return ConnectionProxy.wrap(this, n, false, n.endpoint.dataSource().getConnection());
             } catch (SQLException e) {
                 LOG.debug("{}: read connection to {} failed, trying the next ({})", config.name(), n.name(), PoolSupport.safeMessage(e));
-                n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
-                if (classify(e) == Dialect.ErrorKind.CONNECTION_LOST) requestProbe();
+                if (classify(e) == Dialect.ErrorKind.CONNECTION_LOST) {
+                    n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
+                    requestProbe();
+                }
             }
         }
         return null;
@@ -220,14 +222,18 @@ final class Router implements AutoCloseable {
         }
     }
 
+    /**
+     * Getting a connection from {@code n}'s pool failed. Only a lost connection counts against the endpoint's
+     * circuit breaker: a pool that timed out because it is busy (transient) says nothing about the server.
+     */
     private void acquireFailed(Node n, SQLException e) throws SQLException {
-        n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
         Dialect.ErrorKind kind = classify(e);
         if (kind == Dialect.ErrorKind.FATAL) {
             throw new SQLException(config.name() + ": could not connect to " + n.name() + ": " + PoolSupport.safeMessage(e)
                     + ". Endpoints: " + describeEndpoints(), e.getSQLState(), e.getErrorCode(), e);
         }
         if (kind != Dialect.ErrorKind.TRANSIENT) {
+            n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
             suspect(n, "getting a connection from " + n.name() + " failed: " + PoolSupport.safeMessage(e));
         }
     }
@@ -258,7 +264,7 @@ final class Router implements AutoCloseable {
         boolean readOnly = kind == Dialect.ErrorKind.READ_ONLY && write;
         if (kind != Dialect.ErrorKind.CONNECTION_LOST && !readOnly) return false;
         PoolSupport.evict(n.endpoint.dataSource(), raw);
-        n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
+        // Not recorded in the circuit breaker: one broken session says little about new connections; the probe decides.
         String cause = "a " + (write ? "write" : "read") + " connection to " + n.name() + " raised "
                 + (readOnly ? "a read-only error" : "a connection-lost error") + ": " + PoolSupport.safeMessage(e)
                 + "; evicted it, re-probing";
