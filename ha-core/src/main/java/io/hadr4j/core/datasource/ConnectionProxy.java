@@ -14,7 +14,9 @@ import java.sql.Statement;
  * Wraps a connection handed out by the router, and the statements it creates, to see every
  * {@link SQLException} they raise: a connection-lost error, or a read-only error on a write connection, is
  * reported to the {@link Router}, which evicts the connection and re-probes at once. Everything else passes
- * through unchanged; the original exception is always rethrown.
+ * through unchanged; the original exception is always rethrown. Once the endpoint is fenced, every call but
+ * {@code close()} fails (SQLState {@value Router#SQLSTATE_SPLIT_BRAIN}) and the connection is evicted, so that a
+ * connection taken before a split brain was noticed writes nothing more to the stale primary.
  */
 final class ConnectionProxy implements InvocationHandler {
 
@@ -65,6 +67,14 @@ final class ConnectionProxy implements InvocationHandler {
         if (args != null && args.length == 1 && args[0] instanceof Class<?> iface) {
             if (name.equals("unwrap") && iface.isInstance(proxy)) return proxy;
             if (name.equals("isWrapperFor") && iface.isInstance(proxy)) return true;
+        }
+        if (node.fenced && !name.equals("close") && !name.equals("isClosed") && !name.equals("abort")) {
+            // A connection handed out before its endpoint was fenced must not write to (or read from) a stale primary.
+            if (!reported) {
+                reported = true;
+                PoolSupport.evict(node.endpoint.dataSource(), raw);
+            }
+            throw router.fencedException(node);
         }
         if (name.equals("getConnection") && target != raw) {
             return connectionProxyOf(proxy);

@@ -629,6 +629,12 @@ final class Router implements AutoCloseable {
         return new SQLException(msg, r.sqlState, last);
     }
 
+    SQLException fencedException(Node n) {
+        return new SQLException(config.name() + ": " + n.name() + " is fenced (it claims primary but is stale, or the newer primary"
+                + " cannot be decided); this connection was evicted so that nothing more reaches it. Get a new connection."
+                + " Endpoints: " + describeEndpoints(), SQLSTATE_SPLIT_BRAIN);
+    }
+
     private SQLException closedException() {
         return new SQLException(config.name() + " is closed; no connections are handed out. Endpoints: " + describeEndpoints(),
                 SQLSTATE_CLOSED);

@@ -117,4 +117,30 @@ class SplitBrainTest {
         assertTrue(s.endpoint("a").fenced() && s.endpoint("b").fenced(), s.toString());
         ds.close();
     }
+
+    @Test
+    @Order(3)
+    void aConnectionTakenBeforeTheSplitBrainWritesNothingMoreToTheFencedPrimary() throws Exception {
+        PgNode a = db.nodeA();
+        PgNode b = db.nodeB();
+        db.reattachAsStandby(a); // a follows b again
+        RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
+        assertEquals("b", ds.snapshot().writeEndpoint());
+        try (Connection held = ds.getConnection()) {
+            assertEquals(b.port(), serverPort(held));
+            db.failover(); // a is promoted while b is up and still writable: two primaries, a has the newer timeline
+            await("b fenced", Duration.ofSeconds(30), () -> ds.snapshot().endpoint("b").fenced());
+            assertEquals("a", ds.snapshot().writeEndpoint());
+            SQLException e = assertThrows(SQLException.class, () -> {
+                try (java.sql.Statement st = held.createStatement()) {
+                    st.executeUpdate("INSERT INTO writes(id, port) VALUES (-1, inet_server_port())");
+                }
+            });
+            assertEquals(RegionAwareDataSource.SQLSTATE_SPLIT_BRAIN, e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("b is fenced"), e.getMessage());
+        }
+        assertEquals(0, b.queryForLong("SELECT count(*) FROM writes WHERE id = -1"), "the held connection wrote to the fenced primary");
+        assertEquals(a.port(), PgRouterSupport.insert(ds, -2));
+        ds.close();
+    }
 }
