@@ -342,8 +342,8 @@ final class Router implements AutoCloseable {
         long deadline = start + config.probeTimeout().toNanos();
         int n = nodes.length;
         Observation[] results = new Observation[n];
-        @SuppressWarnings("unchecked")
-        AtomicReference<Connection>[] held = new AtomicReference[n];
+        List<AtomicReference<Connection>> held = new ArrayList<>(n); // the connection each probe holds, to abort on timeout
+        for (int i = 0; i < n; i++) held.add(new AtomicReference<>());
         for (int i = 0; i < n; i++) {
             Node node = nodes[i];
             if (node.inflight != null && !node.inflight.isDone()) {
@@ -353,8 +353,7 @@ final class Router implements AutoCloseable {
                 results[i] = down(node, "circuit breaker open after repeated failures, not probed"
                         + (last == null ? "" : " (last failure: " + last + ")"), null);
             } else {
-                AtomicReference<Connection> ref = new AtomicReference<>();
-                held[i] = ref;
+                AtomicReference<Connection> ref = held.get(i);
                 try {
                     node.inflight = probeExecutor.submit(() -> probeOne(node, ref));
                 } catch (RejectedExecutionException e) {
@@ -365,7 +364,6 @@ final class Router implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             if (results[i] != null) continue;
             Node node = nodes[i];
-            long t0 = System.nanoTime();
             try {
                 Dialect.Status s = node.inflight.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 long took = System.nanoTime() - start;
@@ -373,7 +371,7 @@ final class Router implements AutoCloseable {
                 results[i] = new Observation(s.role(), s.epoch(), s.lag(), Instant.now(), Duration.ofNanos(took), null);
             } catch (TimeoutException e) {
                 node.inflight.cancel(true);
-                Connection c = held[i].getAndSet(null);
+                Connection c = held.get(i).getAndSet(null);
                 if (c != null) PoolSupport.evict(node.endpoint.probeDataSource(), c);
                 SQLException timeout = new SQLException("probe timed out after " + config.probeTimeout().toMillis() + " ms", "08006");
                 node.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, timeout);
@@ -381,7 +379,7 @@ final class Router implements AutoCloseable {
                 node.lastFailure = results[i].error();
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                node.breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, cause);
+                node.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
                 results[i] = down(node, PoolSupport.safeMessage(cause), Duration.ofNanos(System.nanoTime() - start));
                 node.lastFailure = results[i].error();
             } catch (InterruptedException e) {
@@ -408,7 +406,7 @@ final class Router implements AutoCloseable {
                 dialect = d;
                 LOG.info("{}: detected dialect {} from {}", config.name(), d.name(), node.name());
             }
-            return d.probe(c, (int) Math.max(1, (ms + 999) / 1000));
+            return d.probe(c, Math.max(1, (ms + 999) / 1000));
         } finally {
             if (held.compareAndSet(c, null)) c.close();
         }

@@ -69,4 +69,25 @@ class RouterWithoutDatabaseTest {
             assertTrue(e.getMessage().contains("only [r1]"), e.getMessage());
         }
     }
+
+    /** A DataSource that records whether it was closed, as a pool would be. */
+    static final class ClosablePool extends Unreachable implements AutoCloseable {
+        volatile boolean closed;
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void closeLeavesTheApplicationsPoolsOpenUnlessConfigured() {
+        RouterConfig.Builder b = RouterConfig.custom().localRegion("r1").dialect(Dialect.POSTGRESQL).probeTimeout(Duration.ofMillis(200));
+        ClosablePool kept = new ClosablePool();
+        RegionAwareDataSource.create(b.build(), Endpoint.of("a", "r1", kept)).close();
+        assertFalse(kept.closed, "the pool belongs to the application");
+        ClosablePool owned = new ClosablePool();
+        RegionAwareDataSource.create(b.closeDataSourcesOnClose(true).build(), Endpoint.of("a", "r1", owned)).close();
+        assertTrue(owned.closed, "closeDataSourcesOnClose(true) closes it");
+    }
 }
