@@ -165,7 +165,7 @@ final class Router implements AutoCloseable {
         Node w = r.writer;
         if (w != null) {
             try {
-                return ConnectionProxy.wrap(this, w, write, w.endpoint.dataSource().getConnection());
+                return new RouterConnection(this, w, write, w.endpoint.dataSource().getConnection());
             } catch (SQLException e) {
                 acquireFailed(w, e);
             }
@@ -177,7 +177,7 @@ final class Router implements AutoCloseable {
         for (Node n : r.readers) {
             if (n.breaker.getState() == CircuitBreaker.State.OPEN) continue;
             try {
-                return ConnectionProxy.wrap(this, n, false, n.endpoint.dataSource().getConnection());
+                return new RouterConnection(this, n, false, n.endpoint.dataSource().getConnection());
             } catch (SQLException e) {
                 LOG.debug("{}: read connection to {} failed, trying the next ({})", config.name(), n.name(), PoolSupport.safeMessage(e));
                 if (classify(e) == Dialect.ErrorKind.CONNECTION_LOST) {
@@ -206,7 +206,7 @@ final class Router implements AutoCloseable {
             if (w != null) {
                 try {
                     Connection raw = w.retry.executeCallable(() -> w.endpoint.dataSource().getConnection());
-                    return ConnectionProxy.wrap(this, w, write, raw);
+                    return new RouterConnection(this, w, write, raw);
                 } catch (SQLException e) {
                     last = e;
                     acquireFailed(w, e);
