@@ -114,7 +114,8 @@ final class Router implements AutoCloseable {
     private final long minRoundGapNanos;
     private volatile Dialect dialect;
     private volatile boolean closed;
-    private volatile long rounds;
+    private volatile long rounds;        // completed probe rounds (written by the probe-round thread only)
+    private volatile long roundsStarted; // started probe rounds (ditto)
     private volatile long lastRoundEndNanos;
     private volatile long writerLostAtNanos;
     private volatile Failover failover;
@@ -195,7 +196,7 @@ final class Router implements AutoCloseable {
         long deadline = start + config.failoverTimeout().toNanos();
         SQLException last = null;
         while (true) {
-            long seenRounds = rounds;
+            long nextRound = rounds + 1;
             if (closed) throw closedException();
             Route r = route.get();
             if (!write) {
@@ -218,7 +219,7 @@ final class Router implements AutoCloseable {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) throw noWriter(route.get(), last, System.nanoTime() - start);
             requestProbe();
-            awaitRound(seenRounds, Math.min(remaining, config.probeInterval().toNanos()));
+            awaitRounds(nextRound, Math.min(remaining, config.probeInterval().toNanos()));
         }
     }
 
@@ -238,10 +239,11 @@ final class Router implements AutoCloseable {
         }
     }
 
-    private void awaitRound(long seenRounds, long nanos) throws SQLException {
+    /** Waits until {@code target} probe rounds have completed, the router closes, or {@code nanos} pass. */
+    private void awaitRounds(long target, long nanos) throws SQLException {
         long end = System.nanoTime() + nanos;
         synchronized (monitor) {
-            while (rounds == seenRounds && !closed) {
+            while (rounds < target && !closed) {
                 long left = end - System.nanoTime();
                 if (left <= 0) return;
                 try {
@@ -304,7 +306,7 @@ final class Router implements AutoCloseable {
     /** Asks for a probe round soon (coalesced with any already asked for). */
     void requestProbe() {
         if (closed || !probeRequested.compareAndSet(false, true)) return;
-        long delay = Math.max(0, lastRoundEndNanos + minRoundGapNanos - System.nanoTime());
+        long delay = rounds == 0 ? 0 : Math.max(0, minRoundGapNanos - (System.nanoTime() - lastRoundEndNanos));
         try {
             scheduler.schedule(() -> {
                 probeRequested.set(false);
@@ -315,14 +317,15 @@ final class Router implements AutoCloseable {
         }
     }
 
-    /** Requests a probe round and waits until one completes (at most the probe timeout plus one second). */
+    /** Requests a probe round and waits until a round that started after now completes (bounded). */
     void probeNow() throws SQLException {
-        long seen = rounds;
+        long target = roundsStarted + 1;
         requestProbe();
-        awaitRound(seen, config.probeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1));
+        awaitRounds(target, 2 * config.probeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1));
     }
 
     private void probeRoundSafely() {
+        roundsStarted++;
         try {
             probeRound();
         } catch (Throwable t) {
@@ -390,26 +393,42 @@ final class Router implements AutoCloseable {
         apply(results, start);
     }
 
+    /**
+     * Probes one endpoint. A pooled connection may be dead although the server is fine (its socket was reset):
+     * then that connection is evicted and the probe tries once more with another, within the same time bound.
+     */
     private Dialect.Status probeOne(Node node, AtomicReference<Connection> held) throws SQLException {
-        Connection c = node.endpoint.probeDataSource().getConnection();
-        held.set(c);
-        try {
-            int ms = (int) Math.min(Integer.MAX_VALUE, config.probeTimeout().toMillis());
+        DataSource ds = node.endpoint.probeDataSource();
+        for (int attempt = 1; ; attempt++) {
+            Connection c = ds.getConnection();
+            held.set(c); // the round aborts it if the probe outlives its timeout
             try {
-                c.setNetworkTimeout(probeExecutor, ms);
-            } catch (SQLFeatureNotSupportedException | AbstractMethodError ignored) {
-                // The outer Future timeout still bounds the probe.
+                return probeWith(node, c);
+            } catch (SQLException e) {
+                if (attempt > 1 || classify(e) != Dialect.ErrorKind.CONNECTION_LOST || !held.compareAndSet(c, null)) throw e;
+                PoolSupport.evict(ds, c);
+                LOG.debug("{}: probe of {} failed on a pooled connection ({}); retrying with another", config.name(),
+                        node.name(), PoolSupport.safeMessage(e));
+            } finally {
+                if (held.compareAndSet(c, null)) c.close();
             }
-            Dialect d = dialect;
-            if (d == null) {
-                d = Dialect.detect(c.getMetaData());
-                dialect = d;
-                LOG.info("{}: detected dialect {} from {}", config.name(), d.name(), node.name());
-            }
-            return d.probe(c, Math.max(1, (ms + 999) / 1000));
-        } finally {
-            if (held.compareAndSet(c, null)) c.close();
         }
+    }
+
+    private Dialect.Status probeWith(Node node, Connection c) throws SQLException {
+        int ms = (int) Math.min(Integer.MAX_VALUE, config.probeTimeout().toMillis());
+        try {
+            c.setNetworkTimeout(probeExecutor, ms);
+        } catch (SQLFeatureNotSupportedException | AbstractMethodError ignored) {
+            // The outer Future timeout still bounds the probe.
+        }
+        Dialect d = dialect;
+        if (d == null) {
+            d = Dialect.detect(c.getMetaData());
+            dialect = d;
+            LOG.info("{}: detected dialect {} from {}", config.name(), d.name(), node.name());
+        }
+        return d.probe(c, Math.max(1, (ms + 999) / 1000));
     }
 
     private static Observation down(Node node, String error, Duration took) {
