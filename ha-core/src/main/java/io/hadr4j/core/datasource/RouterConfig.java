@@ -24,6 +24,7 @@ public final class RouterConfig {
     private final boolean closeDataSourcesOnClose;
     private final boolean evictOnPromotion;
     private final CircuitBreakerConfig circuitBreakerConfig;
+    private final CircuitBreakerConfig givenCircuitBreakerConfig; // null = derived from the probe settings
     private final RetryConfig retryConfig;
 
     private RouterConfig(Builder b) {
@@ -36,6 +37,7 @@ public final class RouterConfig {
         this.maxReadLag = b.maxReadLag;
         this.closeDataSourcesOnClose = b.closeDataSourcesOnClose;
         this.evictOnPromotion = b.evictOnPromotion;
+        this.givenCircuitBreakerConfig = b.circuitBreakerConfig;
         this.circuitBreakerConfig = b.circuitBreakerConfig != null ? b.circuitBreakerConfig
                 : CircuitBreakerConfig.custom()
                         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -69,7 +71,7 @@ public final class RouterConfig {
         b.maxReadLag = config.maxReadLag;
         b.closeDataSourcesOnClose = config.closeDataSourcesOnClose;
         b.evictOnPromotion = config.evictOnPromotion;
-        b.circuitBreakerConfig = config.circuitBreakerConfig;
+        b.circuitBreakerConfig = config.givenCircuitBreakerConfig;
         b.retryConfig = config.retryConfig;
         return b;
     }

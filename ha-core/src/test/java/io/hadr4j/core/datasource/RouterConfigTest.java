@@ -46,6 +46,9 @@ class RouterConfigTest {
         assertEquals(Duration.ofMillis(250), copy.probeInterval());
         assertEquals(Duration.ZERO, copy.maxReadLag());
         assertTrue(copy.evictOnPromotion());
+        // The derived circuit breaker follows a changed probe interval in a copy.
+        RouterConfig slower = RouterConfig.from(c).probeInterval(Duration.ofSeconds(10)).build();
+        assertEquals(30_000L, slower.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
     }
 
     @Test

@@ -92,4 +92,19 @@ class RegionInfoTest {
         RegionInfo r = RegionInfo.custom().region("  ").build(Map.of("HADR_REGION", " ")::get, NONE, List.of());
         assertEquals(RegionInfo.UNKNOWN, r.region());
     }
+
+    @Test
+    void detectorsAreFoundWithServiceLoader() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("HADR_REGION") == null && System.getProperty("hadr.region") == null,
+                "HADR_REGION or hadr.region is set on this machine and would win over detectors");
+        System.setProperty(TestRegionDetector.PROPERTY, "detected-region");
+        try {
+            RegionInfo r = RegionInfo.resolve();
+            assertEquals("detected-region", r.region());
+            assertEquals("instance-7", r.instance());
+            assertEquals("detector test", r.source());
+        } finally {
+            System.clearProperty(TestRegionDetector.PROPERTY);
+        }
+    }
 }
