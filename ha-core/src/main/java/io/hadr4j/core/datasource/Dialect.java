@@ -48,10 +48,16 @@ public interface Dialect {
      *
      * @param role  its role
      * @param epoch a number that grows with every promotion (PostgreSQL timeline), or {@code null} if unknown
-     * @param lag   how far a secondary's applied data is behind its primary ({@link Duration#ZERO} for a
-     *              primary), or {@code null} if it cannot be measured (for example, replication not streaming)
+     * @param lag    how far a secondary's applied data is behind its primary ({@link Duration#ZERO} for a
+     *               primary), or {@code null} if it cannot be measured (for example, replication not streaming)
+     * @param server which physical server answered (for example {@code "10.0.0.5:5432"} or the SQL Server name), or
+     *               {@code null}: two endpoints that reach the same server (a DNS listener and a direct name) are one
+     *               node, not a split brain
      */
-    record Status(Role role, Long epoch, Duration lag) {
+    record Status(Role role, Long epoch, Duration lag, String server) {
+        public Status(Role role, Long epoch, Duration lag) {
+            this(role, epoch, lag, null);
+        }
     }
 
     /** A short name, for example {@code "PostgreSQL"}. */

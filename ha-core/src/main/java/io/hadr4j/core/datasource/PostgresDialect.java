@@ -23,7 +23,8 @@ final class PostgresDialect implements Dialect {
             + " CASE WHEN NOT pg_is_in_recovery() THEN 0"
             + "   WHEN (SELECT COALESCE(status, 'streaming') FROM pg_stat_wal_receiver) IS DISTINCT FROM 'streaming' THEN NULL"
             + "   WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
-            + "   ELSE (EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::bigint END";
+            + "   ELSE (EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::bigint END,"
+            + " host(inet_server_addr()) || ':' || inet_server_port()";
 
     @Override
     public String name() {
@@ -45,7 +46,7 @@ final class PostgresDialect implements Dialect {
                 long lagMs = rs.getLong(6);
                 Duration lag = rs.wasNull() ? null : Duration.ofMillis(Math.max(0, lagMs));
                 Role role = inRecovery ? Role.SECONDARY : readOnly ? Role.READ_ONLY : Role.PRIMARY;
-                return new Status(role, epoch, lag);
+                return new Status(role, epoch, lag, rs.getString(7));
             }
         } finally {
             if (!c.getAutoCommit()) c.rollback();

@@ -70,6 +70,14 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
 
     /** Validates the endpoints, probes them once (bounded by the probe timeout) and starts probing. */
     public static RegionAwareDataSource create(RouterConfig config, List<Endpoint> endpoints) {
+        return create(config, endpoints, null);
+    }
+
+    /**
+     * As {@link #create(RouterConfig, List)}, with a listener registered before the first probe, so that it also
+     * sees the first route (listeners added later with {@link #addListener} see only what happens after).
+     */
+    public static RegionAwareDataSource create(RouterConfig config, List<Endpoint> endpoints, Consumer<RouterEvent> listener) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null; pass RouterConfig.ofDefaults() or RouterConfig.custom()...build()");
         }
@@ -81,6 +89,7 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
                     config.name(), region, list.stream().map(e -> e.name() + " [" + e.region() + "]").collect(Collectors.joining(", ")));
         }
         RegionAwareDataSource ds = new RegionAwareDataSource(config, region, list);
+        if (listener != null) ds.addListener(listener);
         ds.router.start();
         return ds;
     }

@@ -75,8 +75,8 @@ final class Router implements AutoCloseable {
     }
 
     /** The result of one probe of one endpoint. */
-    record Observation(Role role, Long epoch, Duration lag, Instant at, Duration took, String error) {
-        static final Observation NONE = new Observation(Role.UNKNOWN, null, null, null, null, null);
+    record Observation(Role role, Long epoch, Duration lag, String server, Instant at, Duration took, String error) {
+        static final Observation NONE = new Observation(Role.UNKNOWN, null, null, null, null, null, null);
     }
 
     /** The last change of the write endpoint after a loss of the primary. */
@@ -371,7 +371,7 @@ final class Router implements AutoCloseable {
                 Dialect.Status s = node.inflight.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 long took = System.nanoTime() - start;
                 node.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-                results[i] = new Observation(s.role(), s.epoch(), s.lag(), Instant.now(), Duration.ofNanos(took), null);
+                results[i] = new Observation(s.role(), s.epoch(), s.lag(), s.server(), Instant.now(), Duration.ofNanos(took), null);
             } catch (TimeoutException e) {
                 node.inflight.cancel(true);
                 Connection c = held.get(i).getAndSet(null);
@@ -433,7 +433,7 @@ final class Router implements AutoCloseable {
 
     private static Observation down(Node node, String error, Duration took) {
         Observation last = node.seen;
-        return new Observation(Role.DOWN, last.epoch(), null, Instant.now(), took, error);
+        return new Observation(Role.DOWN, last.epoch(), null, last.server(), Instant.now(), took, error);
     }
 
     // ---------------------------------------------------------------- deciding the route
@@ -482,7 +482,11 @@ final class Router implements AutoCloseable {
         List<Node> candidates = new ArrayList<>();
         for (Node c : claims) {
             Long e = c.seen.epoch();
-            if (e != null && e < maxEpoch) fenced.add(c); else candidates.add(c);
+            if (e != null && e < maxEpoch) {
+                fenced.add(c);
+            } else if (!sameServerAsBetterCandidate(c, claims)) {
+                candidates.add(c); // endpoints that reach one server (listener and direct name) count once
+            }
         }
         for (Node node : nodes) { // a demoted-in-place node on an old timeline is as stale as a primary on one
             Long e = node.seen.epoch();
@@ -549,6 +553,20 @@ final class Router implements AutoCloseable {
                 .sorted(Comparator.comparingInt(x -> x.endpoint.priority()))
                 .toArray(Node[]::new);
         return new Route(writer, refusal, state, readers);
+    }
+
+    /** Whether another claimant reaches the same physical server and is preferred (lower priority, then earlier). */
+    private boolean sameServerAsBetterCandidate(Node c, List<Node> claims) {
+        String server = c.seen.server();
+        if (server == null) return false;
+        int ci = claims.indexOf(c);
+        for (int i = 0; i < claims.size(); i++) {
+            Node o = claims.get(i);
+            if (o == c || !server.equals(o.seen.server())) continue;
+            int byPriority = Integer.compare(o.endpoint.priority(), c.endpoint.priority());
+            if (byPriority < 0 || (byPriority == 0 && i < ci)) return true;
+        }
+        return false;
     }
 
     private void announce(Route prev, Route next, long roundStart) {
@@ -623,7 +641,7 @@ final class Router implements AutoCloseable {
     private static RouterSnapshot.EndpointView view(Node n) {
         Observation o = n.seen;
         return new RouterSnapshot.EndpointView(n.name(), n.endpoint.region(), n.endpoint.priority(), o.role(), o.epoch(),
-                o.lag(), n.fenced, n.breaker.getState().name(), o.at(), o.took(), o.error());
+                o.lag(), o.server(), n.fenced, n.breaker.getState().name(), o.at(), o.took(), o.error());
     }
 
     String describeEndpoints() {

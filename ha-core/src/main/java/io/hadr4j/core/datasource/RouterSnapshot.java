@@ -28,6 +28,7 @@ public record RouterSnapshot(List<EndpointView> endpoints, String writeEndpoint,
      * @param role           the role it reported, DOWN if the last probe failed, UNKNOWN before the first probe
      * @param epoch          its epoch (PostgreSQL timeline), or null if unknown
      * @param lag            its replication lag, or null if unknown
+     * @param server         the physical server that last answered (see {@link Dialect.Status#server()}), or null
      * @param fenced         whether the router refuses it writes and reads (stale or undecidable primary)
      * @param circuitState   its circuit breaker's state (CLOSED, OPEN, HALF_OPEN)
      * @param lastProbeAt    when it was last probed, or null
@@ -35,8 +36,8 @@ public record RouterSnapshot(List<EndpointView> endpoints, String writeEndpoint,
      * @param lastError      the last probe's error, or null if it succeeded
      */
     public record EndpointView(String name, String region, int priority, Role role, Long epoch, Duration lag,
-                               boolean fenced, String circuitState, Instant lastProbeAt, Duration lastProbeTime,
-                               String lastError) {
+                               String server, boolean fenced, String circuitState, Instant lastProbeAt,
+                               Duration lastProbeTime, String lastError) {
 
         /** One line for logs and exception messages, for example {@code "a [region-a]: PRIMARY epoch 2 lag 0 ms, probed 2025-...Z"}. */
         public String describe() {
@@ -44,6 +45,7 @@ public record RouterSnapshot(List<EndpointView> endpoints, String writeEndpoint,
             if (fenced) sb.append(" FENCED");
             if (epoch != null) sb.append(" epoch ").append(epoch);
             if (lag != null) sb.append(" lag ").append(lag.toMillis()).append(" ms");
+            if (server != null) sb.append(" on ").append(server);
             if (!"CLOSED".equals(circuitState)) sb.append(", circuit ").append(circuitState);
             if (lastProbeAt == null) {
                 sb.append(", never probed");

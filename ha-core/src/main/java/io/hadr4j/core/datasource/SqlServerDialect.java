@@ -13,7 +13,8 @@ import java.time.Duration;
  */
 final class SqlServerDialect implements Dialect {
 
-    private static final String ROLE = "SELECT CAST(DATABASEPROPERTYEX(DB_NAME(), 'Updateability') AS NVARCHAR(128))";
+    private static final String ROLE = "SELECT CAST(DATABASEPROPERTYEX(DB_NAME(), 'Updateability') AS NVARCHAR(128)),"
+            + " CAST(@@SERVERNAME AS NVARCHAR(256)) + '/' + DB_NAME()";
     private static final String GEO = "SELECT TOP (1) role_desc, replication_lag_sec FROM sys.dm_geo_replication_link_status";
 
     @Override
@@ -26,9 +27,11 @@ final class SqlServerDialect implements Dialect {
         try (Statement st = c.createStatement()) {
             st.setQueryTimeout(queryTimeoutSeconds);
             String updateability;
+            String server;
             try (ResultSet rs = st.executeQuery(ROLE)) {
                 rs.next();
                 updateability = rs.getString(1);
+                server = rs.getString(2);
             }
             String geoRole = null;
             Duration geoLag = null;
@@ -43,9 +46,9 @@ final class SqlServerDialect implements Dialect {
                 if (classify(e) == ErrorKind.CONNECTION_LOST) throw e;
             }
             boolean writable = "READ_WRITE".equalsIgnoreCase(updateability);
-            if (writable && !"SECONDARY".equalsIgnoreCase(geoRole)) return new Status(Role.PRIMARY, null, Duration.ZERO);
-            if ("PRIMARY".equalsIgnoreCase(geoRole)) return new Status(Role.READ_ONLY, null, null);
-            return new Status(Role.SECONDARY, null, geoLag);
+            if (writable && !"SECONDARY".equalsIgnoreCase(geoRole)) return new Status(Role.PRIMARY, null, Duration.ZERO, server);
+            if ("PRIMARY".equalsIgnoreCase(geoRole)) return new Status(Role.READ_ONLY, null, null, server);
+            return new Status(Role.SECONDARY, null, geoLag, server);
         } finally {
             if (!c.getAutoCommit()) c.rollback();
         }

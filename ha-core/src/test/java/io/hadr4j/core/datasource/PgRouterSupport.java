@@ -36,9 +36,13 @@ final class PgRouterSupport implements AutoCloseable {
 
     /** A HikariCP pool through the node's fault proxy, with short timeouts so that faults show quickly. */
     static HikariDataSource pool(PgNode node, int size) {
+        return pool(node, size, node.jdbcUrl(), "pool-" + node.name());
+    }
+
+    static HikariDataSource pool(PgNode node, int size, String jdbcUrl, String name) {
         HikariConfig c = new HikariConfig();
-        c.setPoolName("pool-" + node.name());
-        c.setJdbcUrl(node.jdbcUrl());
+        c.setPoolName(name);
+        c.setJdbcUrl(jdbcUrl);
         c.setUsername(node.user());
         c.setPassword(node.password());
         c.setMaximumPoolSize(size);
@@ -49,7 +53,7 @@ final class PgRouterSupport implements AutoCloseable {
         c.setRegisterMbeans(false);
         c.addDataSourceProperty("connectTimeout", "2");
         c.addDataSourceProperty("socketTimeout", "5");
-        c.addDataSourceProperty("ApplicationName", "pool-" + node.name());
+        c.addDataSourceProperty("ApplicationName", name);
         return new HikariDataSource(c);
     }
 
@@ -59,8 +63,7 @@ final class PgRouterSupport implements AutoCloseable {
 
     RegionAwareDataSource start(RouterConfig config, Endpoint... endpoints) {
         events.clear();
-        ds = RegionAwareDataSource.create(config, endpoints);
-        ds.addListener(events::add);
+        ds = RegionAwareDataSource.create(config, List.of(endpoints), events::add);
         return ds;
     }
 

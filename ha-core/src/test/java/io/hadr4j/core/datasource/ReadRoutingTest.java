@@ -62,6 +62,8 @@ class ReadRoutingTest {
         assertEquals(db.nodeA().timeline(), s.endpoint("a").epoch());
         assertEquals(db.nodeB().timeline(), s.endpoint("b").epoch());
         assertNotNull(s.endpoint("a").lastProbeAt());
+        assertTrue(env.events.stream().anyMatch(e -> e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && "a".equals(e.writer())
+                && e.previousWriter() == null), "a listener given to create() sees the first route: " + env.events);
         String text = s + " " + ds + " " + env.events;
         assertFalse(text.contains(db.nodeA().password()), "no password in snapshot, toString or events: " + text);
     }
@@ -119,6 +121,24 @@ class ReadRoutingTest {
     void readsGoToThePrimaryWhenNoSecondaryIsInTheLocalRegion() throws Exception {
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
         assertTrue(readsOn(ds, db.nodeA().port()));
+    }
+
+    @Test
+    void twoEndpointsThatReachTheSameServerAreOneNodeNotASplitBrain() throws Exception {
+        PgNode a = db.nodeA();
+        // As with an Azure SQL failover-group listener next to the server's own name: two names, one server.
+        try (com.zaxxer.hikari.HikariDataSource direct = PgRouterSupport.pool(a, 2, a.directJdbcUrl(), "pool-a-direct")) {
+            RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-b").failoverTimeout(Duration.ofSeconds(2)).build(),
+                    Endpoint.of("a-listener", a.region(), env.poolA, 0), Endpoint.of("a-direct", a.region(), direct, 1),
+                    Endpoint.of("b", db.nodeB().region(), env.poolB, 0));
+            RouterSnapshot s = ds.snapshot();
+            assertEquals("a-listener", s.writeEndpoint(), "the preferred (lower priority) name of the one primary: " + s);
+            assertEquals(s.endpoint("a-listener").server(), s.endpoint("a-direct").server());
+            assertFalse(s.endpoint("a-direct").fenced(), s.toString());
+            assertTrue(env.events.stream().noneMatch(e -> e.type() == RouterEvent.Type.SPLIT_BRAIN), env.events.toString());
+            assertEquals(a.port(), PgRouterSupport.insert(ds, 2_000_000));
+            ds.close();
+        }
     }
 
     private static boolean behind(RegionAwareDataSource ds) {
