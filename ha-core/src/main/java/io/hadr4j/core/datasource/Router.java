@@ -271,6 +271,8 @@ final class Router implements AutoCloseable {
                 + (readOnly ? "a read-only error" : "a connection-lost error") + ": " + PoolSupport.safeMessage(e)
                 + "; evicted it, re-probing";
         LOG.info("{}: {}", config.name(), cause);
+        // The application gets the driver's own exception (type, SQLState and vendor code intact), with the router's view attached.
+        e.addSuppressed(new SQLException(config.name() + ": " + cause + ". Endpoints: " + describeEndpoints(), e.getSQLState()));
         Route r = route.get();
         publish(new RouterEvent(RouterEvent.Type.CONNECTION_ERROR, n.name(), name(r.writer), name(r.writer), cause, null, Instant.now()));
         if (readOnly || r.writer == n) {

@@ -86,6 +86,9 @@ class ConnectionErrorTest {
             }
         });
         assertEquals("25006", e.getSQLState(), "the application sees the database's own error");
+        assertEquals(1, e.getSuppressed().length, "with the router's view attached");
+        assertTrue(e.getSuppressed()[0].getMessage().contains("a [region-a]: PRIMARY")
+                && e.getSuppressed()[0].getMessage().contains("b [region-b]: SECONDARY"), e.getSuppressed()[0].getMessage());
         held.close();
 
         // The very next getConnection() goes to the new primary: the error made the router re-probe at once.
