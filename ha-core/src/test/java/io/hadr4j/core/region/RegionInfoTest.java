@@ -97,14 +97,14 @@ class RegionInfoTest {
     void detectorsAreFoundWithServiceLoader() {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("HADR_REGION") == null && System.getProperty("hadr.region") == null,
                 "HADR_REGION or hadr.region is set on this machine and would win over detectors");
-        System.setProperty(TestRegionDetector.PROPERTY, "detected-region");
+        System.setProperty(FakeRegionDetector.PROPERTY, "detected-region");
         try {
             RegionInfo r = RegionInfo.resolve();
             assertEquals("detected-region", r.region());
             assertEquals("instance-7", r.instance());
             assertEquals("detector test", r.source());
         } finally {
-            System.clearProperty(TestRegionDetector.PROPERTY);
+            System.clearProperty(FakeRegionDetector.PROPERTY);
         }
     }
 }

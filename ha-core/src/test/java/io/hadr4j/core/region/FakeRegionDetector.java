@@ -3,7 +3,7 @@ package io.hadr4j.core.region;
 import java.util.Optional;
 
 /** Registered in src/test/resources/META-INF/services; answers only while the test property is set. */
-public final class TestRegionDetector implements RegionDetector {
+public final class FakeRegionDetector implements RegionDetector {
 
     static final String PROPERTY = "hadr4j.test.detected-region";
 
