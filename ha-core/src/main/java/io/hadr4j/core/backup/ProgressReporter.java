@@ -30,7 +30,8 @@ public final class ProgressReporter {
     public void report(String phase, long bytesDone, long bytesTotal) {
         Progress p = new Progress(operation, target, phase, bytesDone, bytesTotal);
         long now = System.nanoTime();
-        boolean due = !phase.equals(lastPhase) || (bytesTotal >= 0 && bytesDone >= bytesTotal)
+        boolean changed = !phase.equals(lastPhase);
+        boolean due = changed || (p.percent() == 100 && lastPercent < 100)
                 || now - lastNanos >= INTERVAL_NANOS || p.percent() - lastPercent >= 10;
         if (!due) {
             return;

@@ -166,9 +166,9 @@ public final class PostgresBackupService implements BackupService {
                 m.setProperty("startTime", rs.getTimestamp(2).toInstant().toString());
                 m.setProperty("database", rs.getString(3));
             }
-            long total = sizeOf(config.dataDirectory());
+            long total = copyTree(config.dataDirectory(), null, true, n -> { });
             progress.report("copy", 0, total);
-            long size = copyTree(config.dataDirectory(), partial.resolve("data"), true, n -> progress.report("copy", n, total));
+            copyTree(config.dataDirectory(), partial.resolve("data"), true, n -> progress.report("copy", n, total));
             try (ResultSet rs = st.executeQuery("SELECT lsn::text, labelfile, spcmapfile, clock_timestamp() FROM pg_backup_stop(true)")) {
                 rs.next();
                 m.setProperty("stopLsn", rs.getString(1));
@@ -179,6 +179,7 @@ public final class PostgresBackupService implements BackupService {
                 }
                 m.setProperty("stopTime", rs.getTimestamp(4).toInstant().toString());
             }
+            long size = copyTree(partial.resolve("data"), null, false, n -> { });
             m.setProperty("sizeBytes", Long.toString(size));
             m.setProperty("ownerUid", String.valueOf(Files.getAttribute(config.dataDirectory(), "unix:uid")));
             m.setProperty("ownerGid", String.valueOf(Files.getAttribute(config.dataDirectory(), "unix:gid")));
@@ -415,8 +416,9 @@ public final class PostgresBackupService implements BackupService {
     // --- files ---------------------------------------------------------------------------------------
 
     /**
-     * Copies a tree; with {@code asBaseBackup}, leaves out what a base backup must not contain (server
-     * state files, WAL, replication slots, temporary files). Reports the bytes copied so far.
+     * Copies a tree, or only counts its bytes when {@code to} is null; with {@code asBaseBackup}, leaves out
+     * what a base backup must not contain (server state files, WAL, replication slots, temporary files).
+     * Reports the bytes copied so far.
      */
     static long copyTree(Path from, Path to, boolean asBaseBackup, LongConsumer copied) throws IOException {
         long[] bytes = {0};
@@ -424,9 +426,11 @@ public final class PostgresBackupService implements BackupService {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 Path rel = from.relativize(dir);
-                Files.createDirectories(to.resolve(rel.toString()));
+                if (to != null) {
+                    Files.createDirectories(to.resolve(rel.toString()));
+                }
                 if (asBaseBackup && rel.getNameCount() == 1 && EMPTY_DIRS.contains(rel.toString())) {
-                    if (rel.toString().equals("pg_wal")) {
+                    if (to != null && rel.toString().equals("pg_wal")) {
                         Files.createDirectories(to.resolve("pg_wal/archive_status"));
                     }
                     return FileVisitResult.SKIP_SUBTREE;
@@ -442,7 +446,9 @@ public final class PostgresBackupService implements BackupService {
                     return FileVisitResult.CONTINUE;
                 }
                 try {
-                    Files.copy(file, to.resolve(rel.toString()), StandardCopyOption.REPLACE_EXISTING);
+                    if (to != null) {
+                        Files.copy(file, to.resolve(rel.toString()), StandardCopyOption.REPLACE_EXISTING);
+                    }
                     bytes[0] += attrs.size();
                     copied.accept(bytes[0]);
                 } catch (NoSuchFileException gone) {
@@ -460,23 +466,6 @@ public final class PostgresBackupService implements BackupService {
             }
         });
         return bytes[0];
-    }
-
-    private static long sizeOf(Path dir) throws IOException {
-        long[] total = {0};
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                total[0] += attrs.size();
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return total[0];
     }
 
     /** Gives the tree to uid:gid (the source's owner) when its files belong to someone else (this JVM runs as root). */
