@@ -2,7 +2,6 @@ package io.hadr4j.core.backup;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 
 /**
  * A database created by a restore. It holds the password it connects with but never shows it:
@@ -14,8 +13,8 @@ public interface RestoredDatabase extends AutoCloseable {
     /** The name the restore request gave it. */
     String name();
 
-    /** The instant whose state it holds. */
-    Instant pointInTime();
+    /** What it was restored to: the request's instant (ISO-8601) or "log position ...". */
+    String restorePoint();
 
     String jdbcUrl();
 

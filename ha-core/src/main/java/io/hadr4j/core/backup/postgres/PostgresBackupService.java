@@ -61,6 +61,9 @@ import java.util.regex.Pattern;
  * is consistent at) to the <b>modification time of the newest archived WAL segment</b> (the newest WAL
  * that a restore can replay; or the stop time of the newest backup, when later: a backup is restorable
  * from the archive alone). {@link #achievableRpo()} is the time from that newest archived segment to now.
+ * A request may name a log position (an LSN, as {@code pg_current_wal_lsn()} shows it) instead of a time:
+ * the copy then holds everything before that position, which must lie between the stop LSN of the oldest
+ * backup and the end of the newest archived segment.
  *
  * <p>Each backup is a directory {@code <backupDirectory>/<id>} holding {@code data/} (the copy, with its
  * {@code backup_label}) and {@code backup.properties} (id, start and stop time and LSN, size). Each
@@ -73,6 +76,7 @@ public final class PostgresBackupService implements BackupService {
     private static final Logger log = LoggerFactory.getLogger(PostgresBackupService.class);
     private static final String MANIFEST = "backup.properties";
     private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
+    private static final Pattern LSN = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter PG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'").withZone(ZoneOffset.UTC);
     /** Files of a data directory that a base backup leaves out. */
@@ -160,11 +164,12 @@ public final class PostgresBackupService implements BackupService {
             Properties m = new Properties();
             m.setProperty("id", id);
             try (ResultSet rs = st.executeQuery("SELECT pg_backup_start('hadr4j " + id + "', true)::text, clock_timestamp(), "
-                    + "current_database()")) {
+                    + "current_database(), (SELECT setting FROM pg_settings WHERE name = 'wal_segment_size')")) {
                 rs.next();
                 m.setProperty("startLsn", rs.getString(1));
                 m.setProperty("startTime", rs.getTimestamp(2).toInstant().toString());
                 m.setProperty("database", rs.getString(3));
+                m.setProperty("walSegmentBytes", rs.getString(4));
             }
             long total = copyTree(config.dataDirectory(), null, true, n -> { });
             progress.report("copy", 0, total);
@@ -262,16 +267,16 @@ public final class PostgresBackupService implements BackupService {
             Files.setPosixFilePermissions(target.resolve("data"), PosixFilePermissions.fromString("rwx------"));
             List<String> command = new ArrayList<>(config.commandPrefix());
             command.addAll(List.of(config.binDirectory().resolve("postgres").toString(), "-D", target.resolve("data").toString()));
-            restored = new PostgresRestoredDatabase(request.targetName(), request.pointInTime(), target, freePort(),
+            restored = new PostgresRestoredDatabase(request.targetName(), request.restorePoint(), target, freePort(),
                     m.getProperty("database"), config.user(), config.password(), command);
             restored.appendSettings(recoverySettings(request, restored.port()));
             chown(target, Integer.parseInt(m.getProperty("ownerUid")), Integer.parseInt(m.getProperty("ownerGid")));
             log.info("restore {}: base backup {} (consistent at {}), replaying the archive {} up to {}", request.targetName(),
-                    base.id(), base.stopTime(), config.walArchive(), request.pointInTime());
+                    base.id(), base.stopTime(), config.walArchive(), request.restorePoint());
             restored.start();
             restored.awaitPromoted(deadline, progress, base.startPosition());
             progress.report("done", total, total);
-            log.info("restore {} done: {} holds the state at {}", request.targetName(), restored.jdbcUrl(), request.pointInTime());
+            log.info("restore {} done: {} holds the state at {}", request.targetName(), restored.jdbcUrl(), request.restorePoint());
             return restored;
         } catch (IOException | RuntimeException e) {
             if (restored != null) {
@@ -279,7 +284,7 @@ public final class PostgresBackupService implements BackupService {
             } else {
                 deleteTree(target);
             }
-            throw new BackupException("restore " + request.targetName() + " to " + request.pointInTime() + " failed: " + e.getMessage()
+            throw new BackupException("restore " + request.targetName() + " to " + request.restorePoint() + " failed: " + e.getMessage()
                     + "; what it created (" + target + ") was removed, the source was not touched", e);
         }
     }
@@ -296,7 +301,10 @@ public final class PostgresBackupService implements BackupService {
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException("cannot restore " + request.targetName() + ": " + e.getMessage(), e);
         }
-        Instant t = request.pointInTime();
+        if (request.logPosition().isPresent()) {
+            return checkPosition(request.logPosition().get());
+        }
+        Instant t = request.pointInTime().orElseThrow();
         Instant now = Instant.now();
         if (t.isAfter(now)) {
             throw new IllegalArgumentException("restore point " + t + " is in the future (now is " + now + ") and outside the restore window "
@@ -306,6 +314,56 @@ public final class PostgresBackupService implements BackupService {
             throw new IllegalArgumentException("restore point " + t + " is outside the restore window " + window + "; choose a time in it");
         }
         return listBackups().stream().filter(b -> !b.stopTime().isAfter(t)).reduce((a, b) -> b).orElseThrow();
+    }
+
+    /**
+     * A log position is restorable from the stop LSN of the oldest backup to the end of the newest archived
+     * WAL segment (or the newest backup's stop LSN, when later).
+     */
+    private Backup checkPosition(String position) {
+        if (!LSN.matcher(position).matches()) {
+            throw new IllegalArgumentException("logPosition '" + position + "' is not a PostgreSQL LSN: write it as "
+                    + "pg_current_wal_lsn() shows it, for example 0/3000060");
+        }
+        List<Backup> backups = listBackups();
+        long target = lsn(position);
+        long earliest = backups.stream().mapToLong(b -> lsn(b.stopPosition())).min().orElseThrow();
+        long newestBackup = backups.stream().mapToLong(b -> lsn(b.stopPosition())).max().orElseThrow();
+        long segmentBytes = Long.parseLong(manifest(config.backupDirectory().resolve(backups.get(backups.size() - 1).id()))
+                .getProperty("walSegmentBytes"));
+        long latest = Math.max(newestBackup, endOfNewestArchivedSegment(segmentBytes));
+        if (target < earliest || target > latest) {
+            throw new IllegalArgumentException("restore position " + position + " is outside the restorable log positions ["
+                    + lsn(earliest) + ", " + lsn(latest) + "]; choose a position in it");
+        }
+        return backups.stream().filter(b -> lsn(b.stopPosition()) <= target).reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** The LSN where the newest archived segment ends (segment names: timeline, log, segment, in hex). */
+    private long endOfNewestArchivedSegment(long segmentBytes) {
+        long segmentsPerLog = 0x1_0000_0000L / segmentBytes;
+        long newest = -1;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(config.walArchive())) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (SEGMENT.matcher(name).matches()) {
+                    long segno = Long.parseLong(name.substring(8, 16), 16) * segmentsPerLog + Long.parseLong(name.substring(16), 16);
+                    newest = Math.max(newest, segno);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the WAL archive " + config.walArchive(), e);
+        }
+        return (newest + 1) * segmentBytes;
+    }
+
+    static long lsn(String text) {
+        int slash = text.indexOf('/');
+        return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
+    }
+
+    static String lsn(long value) {
+        return String.format("%X/%X", value >>> 32, value & 0xFFFF_FFFFL);
     }
 
     private static String targetExists(RestoreRequest request, Path target) {
@@ -329,8 +387,10 @@ public final class PostgresBackupService implements BackupService {
                 + "hot_standby = on\n"
                 + "logging_collector = off\n"
                 + "restore_command = 'cp \"" + archive + "/%f\" \"%p\"'\n"
-                + "recovery_target_time = '" + PG_TIME.format(request.pointInTime()) + "'\n"
-                + "recovery_target_inclusive = on\n"
+                + request.pointInTime().map(t -> "recovery_target_time = '" + PG_TIME.format(t) + "'\n"
+                        + "recovery_target_inclusive = on\n")
+                    .orElseGet(() -> "recovery_target_lsn = '" + request.logPosition().orElseThrow() + "'\n"
+                        + "recovery_target_inclusive = off\n")
                 + "recovery_target_timeline = 'latest'\n"
                 + "recovery_target_action = 'promote'\n";
     }

@@ -43,7 +43,7 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
     }
 
     private final String name;
-    private final Instant pointInTime;
+    private final String restorePoint;
     private final Path directory;
     private final int port;
     private final String database;
@@ -53,10 +53,10 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
     private volatile Process process;
     private volatile boolean dropped;
 
-    PostgresRestoredDatabase(String name, Instant pointInTime, Path directory, int port, String database, String user,
+    PostgresRestoredDatabase(String name, String restorePoint, Path directory, int port, String database, String user,
                              String password, List<String> command) {
         this.name = name;
-        this.pointInTime = pointInTime;
+        this.restorePoint = restorePoint;
         this.directory = directory;
         this.port = port;
         this.database = database;
@@ -72,8 +72,8 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
     }
 
     @Override
-    public Instant pointInTime() {
-        return pointInTime;
+    public String restorePoint() {
+        return restorePoint;
     }
 
     @Override
@@ -157,9 +157,9 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
             if (!p.isAlive()) {
                 String tail = tail(40);
                 if (!retried && tail.contains(TARGET_MISSED)) {
-                    log.info("restore {}: no commit after {} in the archive; recovering to the end of the archive, "
-                            + "which is the state at that time", name, pointInTime);
-                    appendSettings("recovery_target_time = ''\n");
+                    log.info("restore {}: the archive ends before {} (no commit after it); recovering to the end of the "
+                            + "archive, which is the state there", name, restorePoint);
+                    appendSettings("recovery_target_time = ''\nrecovery_target_lsn = ''\n");
                     retried = true;
                     start();
                     continue;
@@ -267,7 +267,7 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
     /** Name, point in time, JDBC URL, user and directory; never the password. */
     @Override
     public String toString() {
-        return "PostgresRestoredDatabase[" + name + " at " + pointInTime + ", " + jdbcUrl() + ", user " + user + ", "
+        return "PostgresRestoredDatabase[" + name + " at " + restorePoint + ", " + jdbcUrl() + ", user " + user + ", "
                 + directory + (dropped ? ", dropped" : "") + "]";
     }
 }

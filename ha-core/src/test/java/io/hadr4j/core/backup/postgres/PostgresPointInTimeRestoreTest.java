@@ -204,6 +204,39 @@ class PostgresPointInTimeRestoreTest {
     }
 
     @Test
+    void restoresUpToALogPositionAndRefusesPositionsOutsideTheArchive() throws Exception {
+        source.execute("CREATE TABLE ledger (id bigint PRIMARY KEY, amount numeric NOT NULL)");
+        source.execute("INSERT INTO ledger SELECT g, g * 1.5 FROM generate_series(1, 100) g");
+        Expectations before = service.capture(source.directDataSource(), List.of("ledger"));
+        String position = source.queryForString("SELECT pg_current_wal_lsn()::text");
+        source.execute("DELETE FROM ledger WHERE id <= 50");
+        switchWalAndAwaitArchived(db, source);
+
+        try (PostgresRestoredDatabase r = service.restore(RestoreRequest.builder().targetName("at-a-position")
+                .logPosition(position).timeout(Duration.ofMinutes(5)).build())) {
+            assertEquals("log position " + position, r.restorePoint());
+            VerificationResult result = service.verify(r, before);
+            assertTrue(result.passed(), result.toString());
+        }
+        assertEquals(50, source.queryForLong("SELECT count(*) FROM ledger"));
+
+        Set<String> leftBefore = entries(restoreRoot());
+        IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class, () -> service.restore(RestoreRequest.builder()
+                .targetName("beyond").logPosition("FF/0").build()));
+        assertTrue(beyond.getMessage().startsWith("restore position FF/0 is outside the restorable log positions ["
+                + firstBackup.stopPosition() + ", "), beyond.getMessage());
+        assertTrue(beyond.getMessage().endsWith("]; choose a position in it"), beyond.getMessage());
+        IllegalArgumentException notAnLsn = assertThrows(IllegalArgumentException.class, () -> service.restore(RestoreRequest.builder()
+                .targetName("not-an-lsn").logPosition("12345").build()));
+        assertTrue(notAnLsn.getMessage().contains("is not a PostgreSQL LSN"), notAnLsn.getMessage());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> RestoreRequest.builder()
+                .targetName("both").logPosition(position).pointInTime(Instant.now()).build());
+        assertTrue(both.getMessage().endsWith("set only one of them"), both.getMessage());
+        assertEquals(leftBefore, entries(restoreRoot()));
+        assertEquals(List.of(), processesUnder(restoreRoot()));
+    }
+
+    @Test
     void aTimeInTheFutureIsRefusedWithTheWindowAndNothingStarts() throws Exception {
         Set<String> before = entries(restoreRoot());
         Instant future = Instant.now().plus(Duration.ofHours(1));
