@@ -1,0 +1,354 @@
+package io.hadr4j.core.health;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds the checks, evaluates them in the background and keeps their last results.
+ *
+ * <ul>
+ *   <li>Every {@linkplain HealthRegistryConfig#interval() interval} each check is run on its own thread (a
+ *       cached pool of daemon threads), never twice at once: while an evaluation is still running, later rounds
+ *       skip that check.</li>
+ *   <li>An evaluation that exceeds the {@linkplain HealthRegistryConfig#timeout() timeout} makes the check DOWN
+ *       with {@code timedOut=true} in its data, without waiting for it; the hung thread is interrupted and left
+ *       to finish on its own, and its late result is recorded when it comes.</li>
+ *   <li>Whenever a result changes, the JSON for every group and detail level is rendered once, so that a probe
+ *       is a read of a volatile field and a byte copy. A probe never waits on a check.</li>
+ *   <li>Before the first evaluation of a check completes it counts as DOWN for readiness and startup and as UP
+ *       for liveness.</li>
+ *   <li>{@link #drain()} makes readiness DOWN at once (a {@code drain} entry appears) while liveness stays UP.</li>
+ * </ul>
+ */
+public final class HealthRegistry implements AutoCloseable {
+
+    /** The name of the entry that {@link #drain()} adds to readiness. */
+    public static final String DRAIN_CHECK = "drain";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthRegistry.class);
+    private static final AtomicInteger REGISTRIES = new AtomicInteger();
+
+    /** Views: index 0 is every check, then one per group in ordinal order. */
+    private static final int VIEWS = 1 + HealthGroup.values().length;
+
+    private final HealthRegistryConfig config;
+    private final List<Slot> slots = new CopyOnWriteArrayList<>();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ExecutorService workers;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final Object renderLock = new Object();
+    private volatile boolean draining;
+    private volatile boolean firstRoundSubmitted;
+    /** [view * 2 + (details ? 1 : 0)]; replaced as a whole, never modified. */
+    private volatile HealthJson.Rendered[] rendered;
+
+    private HealthRegistry(HealthRegistryConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        int id = REGISTRIES.incrementAndGet();
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("hadr4j-health-" + id + "-scheduler"));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemonThreads("hadr4j-health-" + id + "-check"));
+        render();
+    }
+
+    public static HealthRegistry of(HealthRegistryConfig config) {
+        return new HealthRegistry(config);
+    }
+
+    public static HealthRegistry ofDefaults() {
+        return new HealthRegistry(HealthRegistryConfig.ofDefaults());
+    }
+
+    public HealthRegistryConfig config() {
+        return config;
+    }
+
+    /** Adds a check; it is pending until its first evaluation (at the next round, or at once if started). */
+    public synchronized HealthRegistry register(HealthCheck check) {
+        Objects.requireNonNull(check, "check");
+        String name = HealthChecks.requireName(check.name());
+        HealthChecks.requireGroups(check.groups());
+        if (DRAIN_CHECK.equals(name) || slots.stream().anyMatch(s -> s.check.name().equals(name))) {
+            throw new IllegalArgumentException("a health check named '" + name + "' is already registered"
+                    + (DRAIN_CHECK.equals(name) ? " (the name is reserved for draining)" : "")
+                    + ": give each check a unique name");
+        }
+        Slot slot = new Slot(check);
+        slots.add(slot);
+        if (check instanceof StartupHealthCheck) {
+            ((StartupHealthCheck) check).onChange(() -> submit(() -> evaluate(slot, true)));
+        }
+        render();
+        if (started.get()) {
+            submit(() -> evaluate(slot, true));
+        }
+        return this;
+    }
+
+    /** Starts the background evaluation: a first round now, then one every interval. Idempotent. */
+    public HealthRegistry start() {
+        if (started.compareAndSet(false, true)) {
+            long interval = config.interval().toNanos();
+            scheduler.scheduleAtFixedRate(() -> round(false), 0, interval, TimeUnit.NANOSECONDS);
+        }
+        return this;
+    }
+
+    /** Runs a round now, in the background; a check still running is run again as soon as it completes. */
+    public void refresh() {
+        submit(() -> round(true));
+    }
+
+    /** Readiness turns DOWN at once and stays DOWN; liveness is unaffected. For scale-in and rolling restarts. */
+    public void drain() {
+        if (!draining) {
+            draining = true;
+            LOG.info("Draining: readiness is DOWN from now on so that load balancers stop sending traffic");
+            render();
+        }
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** {@link #drain()}, then waits {@link HealthRegistryConfig#drainDelay()} so load balancers notice. */
+    public void drainAndAwait() throws InterruptedException {
+        drain();
+        Thread.sleep(config.drainDelay().toMillis());
+    }
+
+    /**
+     * Registers a JVM shutdown hook that drains, waits the drain delay, then runs {@code afterDrain} (typically
+     * the container's stop, e.g. Jetty's {@code server::stop} with {@code setStopAtShutdown(false)}, because JVM
+     * shutdown hooks run concurrently and the container's own hook would not wait). Returns the hook, so that it
+     * can be removed with {@link Runtime#removeShutdownHook(Thread)}.
+     */
+    public Thread installShutdownHook(Runnable afterDrain) {
+        Objects.requireNonNull(afterDrain, "afterDrain: pass () -> { } when there is nothing to stop");
+        Thread hook = new Thread(() -> {
+            try {
+                drainAndAwait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            afterDrain.run();
+        }, "hadr4j-health-drain");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** Every check's last result and the aggregate status. */
+    public HealthReport report() {
+        return report(null);
+    }
+
+    /** The last results of one group and its aggregate status; {@code null} means every check. */
+    public HealthReport report(HealthGroup group) {
+        List<HealthReport.Entry> entries = new ArrayList<>();
+        boolean up = group == HealthGroup.LIVENESS || firstRoundSubmitted;
+        for (Slot slot : slots) {
+            if (group != null && !slot.check.groups().contains(group)) {
+                continue;
+            }
+            Observation last = slot.last;
+            HealthReport.Entry entry;
+            if (last == null) {
+                boolean pendingUp = group == HealthGroup.LIVENESS
+                        || group == null && slot.check.groups().equals(Set.of(HealthGroup.LIVENESS));
+                entry = new HealthReport.Entry(slot.check.name(), HealthStatus.of(pendingUp),
+                        Map.of("pending", true), null, null);
+            } else {
+                entry = new HealthReport.Entry(slot.check.name(), last.result.status(), last.result.data(),
+                        last.takenAt, last.duration);
+            }
+            up &= entry.status() == HealthStatus.UP;
+            entries.add(entry);
+        }
+        if (draining && (group == null || group == HealthGroup.READINESS)) {
+            entries.add(new HealthReport.Entry(DRAIN_CHECK, HealthStatus.DOWN, Map.of("draining", true),
+                    Instant.now(), Duration.ZERO));
+            up = false;
+        }
+        return new HealthReport(HealthStatus.of(up), entries);
+    }
+
+    /** Stops evaluating; running checks are interrupted. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    /** The pre-rendered response for a group ({@code null}: every check). The servlet's hot path. */
+    HealthJson.Rendered rendered(HealthGroup group, boolean details) {
+        int view = group == null ? 0 : 1 + group.ordinal();
+        return rendered[view * 2 + (details ? 1 : 0)];
+    }
+
+    // ---- evaluation (scheduler thread, check threads) ----
+
+    private void round(boolean requested) {
+        for (Slot slot : slots) {
+            evaluate(slot, requested);
+        }
+        if (!firstRoundSubmitted) {
+            firstRoundSubmitted = true;
+            render();
+        }
+    }
+
+    /**
+     * Runs on the scheduler thread only. A {@code requested} evaluation (refresh, markStarted) of a check that
+     * is still running is not dropped: the check runs again when the current evaluation completes.
+     */
+    private void evaluate(Slot slot, boolean requested) {
+        if (requested) {
+            slot.again = true; // before the CAS: a run that completes after a failed CAS sees it
+        }
+        if (!slot.running.compareAndSet(false, true)) {
+            LOG.debug("Health check '{}' is still running; not starting another evaluation", slot.check.name());
+            return;
+        }
+        slot.again = false;
+        long generation = ++slot.generation;
+        long startNanos = System.nanoTime();
+        try {
+            workers.execute(() -> run(slot, generation, startNanos));
+        } catch (RejectedExecutionException e) {
+            slot.running.set(false);
+            return;
+        }
+        scheduler.schedule(() -> timeout(slot, generation, startNanos), config.timeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void run(Slot slot, long generation, long startNanos) {
+        synchronized (slot) {
+            slot.runner = Thread.currentThread();
+        }
+        HealthResult result;
+        try {
+            result = slot.check.check();
+            if (result == null) {
+                result = HealthResult.down().withData("error", "the check returned null");
+            }
+        } catch (Exception | LinkageError | AssertionError e) {
+            LOG.debug("Health check '{}' failed", slot.check.name(), e);
+            result = HealthResult.down(e);
+        } finally {
+            synchronized (slot) {
+                slot.runner = null;
+                Thread.interrupted(); // a timeout's interrupt must not leak into the pool
+            }
+        }
+        try {
+            synchronized (slot) {
+                slot.completedGeneration = generation;
+                store(slot, result, Duration.ofNanos(System.nanoTime() - startNanos));
+            }
+        } finally {
+            slot.running.set(false);
+        }
+        if (slot.again) {
+            submit(() -> evaluate(slot, false));
+        }
+    }
+
+    private void timeout(Slot slot, long generation, long startNanos) {
+        synchronized (slot) {
+            if (slot.completedGeneration >= generation) {
+                return;
+            }
+            if (slot.runner != null) {
+                slot.runner.interrupt();
+            }
+            LOG.warn("Health check '{}' timed out after {} ms; it is DOWN until an evaluation completes in time",
+                    slot.check.name(), config.timeout().toMillis());
+            store(slot, HealthResult.down().withData("timedOut", true)
+                            .withData("error", "timed out after " + config.timeout().toMillis() + " ms"),
+                    Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+    }
+
+    /** Called with the slot's lock held. */
+    private void store(Slot slot, HealthResult result, Duration took) {
+        Observation previous = slot.last;
+        slot.last = new Observation(result, Instant.now(), took);
+        if (previous == null || !previous.result.equals(result)) {
+            if (previous == null || previous.result.status() != result.status()) {
+                LOG.info("Health check '{}' is {} {}", slot.check.name(), result.status(), result.data());
+            }
+            render();
+        }
+    }
+
+    private void render() {
+        synchronized (renderLock) {
+            HealthJson.Rendered[] next = new HealthJson.Rendered[VIEWS * 2];
+            for (int view = 0; view < VIEWS; view++) {
+                HealthReport report = report(view == 0 ? null : HealthGroup.values()[view - 1]);
+                next[view * 2] = HealthJson.render(report, false);
+                next[view * 2 + 1] = HealthJson.render(report, true);
+            }
+            rendered = next;
+        }
+    }
+
+    private void submit(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Health registry is closed; ignoring a refresh");
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private record Observation(HealthResult result, Instant takenAt, Duration duration) {
+    }
+
+    private static final class Slot {
+        final HealthCheck check;
+        final AtomicBoolean running = new AtomicBoolean();
+        /** Written by the scheduler thread only. */
+        long generation;
+        /** Guarded by this. */
+        long completedGeneration;
+        /** An evaluation was requested while one was running: run again when it completes. */
+        volatile boolean again;
+        /** Guarded by this. */
+        Thread runner;
+        volatile Observation last;
+
+        Slot(HealthCheck check) {
+            this.check = check;
+        }
+    }
+}
