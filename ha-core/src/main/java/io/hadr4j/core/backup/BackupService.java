@@ -52,9 +52,10 @@ public interface BackupService {
     List<Backup> listBackups();
 
     /**
-     * Restores the source as it was at the request's point in time into a new database named by the
-     * request, and returns when that database accepts reads and writes. Progress goes to the request's
-     * listener and to the log.
+     * Restores the source as it was at the request's point in time (or log position) into a new database
+     * named by the request, and returns when that database accepts reads and writes. Progress goes to the
+     * request's listener and to the log. Implementations over an asynchronous control plane (an ARM
+     * long-running operation, an OCI work request) poll it until it completes or the request's timeout passes.
      *
      * @throws IllegalArgumentException when the request cannot be served (outside the window, target
      *                                  exists); nothing has been created then
