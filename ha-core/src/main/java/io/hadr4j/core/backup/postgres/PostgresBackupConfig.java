@@ -75,7 +75,11 @@ public final class PostgresBackupConfig {
         return binDirectory;
     }
 
-    /** Where restored servers get their directories, one subdirectory each, named by the restore request. */
+    /**
+     * Where restored servers get their directories, one subdirectory each, named by the restore request. The
+     * server's user must be able to traverse it; restored files are given the owner of the source's data
+     * directory (which needs a root JVM when that is another user, as with a {@code setpriv} prefix).
+     */
     public Path restoreDirectory() {
         return restoreDirectory;
     }
