@@ -92,12 +92,21 @@ public final class PgBinaries {
         return runAs;
     }
 
+    /**
+     * The words to put before a PostgreSQL command so that it runs as the server's user: empty when this
+     * JVM is not root, else {@code setpriv --reuid=<uid> --regid=<gid> --clear-groups --}. For code that
+     * starts servers itself (for example a point-in-time restore) on the files the testkit made.
+     */
+    public List<String> runAsPrefix() {
+        if (runAs == null) {
+            return List.of();
+        }
+        return List.of("setpriv", "--reuid=" + runAs.uid, "--regid=" + runAs.gid, "--clear-groups", "--");
+    }
+
     /** The command line that runs {@code tool} with {@code args}, as the right user. */
     List<String> command(String tool, String... args) {
-        List<String> cmd = new ArrayList<>();
-        if (runAs != null) {
-            cmd.addAll(List.of("setpriv", "--reuid=" + runAs.uid, "--regid=" + runAs.gid, "--clear-groups", "--"));
-        }
+        List<String> cmd = new ArrayList<>(runAsPrefix());
         cmd.add(bin(tool).toString());
         cmd.addAll(List.of(args));
         return cmd;

@@ -1,0 +1,724 @@
+package io.hadr4j.core.datasource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+
+/**
+ * The engine behind {@link RegionAwareDataSource}: probes the endpoints, decides the route (which endpoint takes
+ * writes, which serve reads), reacts to errors of handed-out connections, and hands out connections.
+ *
+ * <p>Threads: one scheduler thread runs probe rounds one at a time (so all route decisions are made there, except
+ * that a connection error may withdraw the write route at once); probes of single endpoints run on a cached pool of
+ * daemon threads so that one endpoint that hangs delays nothing but its own result. The current route is one
+ * immutable object behind an {@link AtomicReference}: the hot path is one volatile read.
+ */
+final class Router implements AutoCloseable {
+
+    static final String SQLSTATE_NO_PRIMARY = "08H01";
+    static final String SQLSTATE_SPLIT_BRAIN = "08H02";
+    static final String SQLSTATE_CLOSED = "08H03";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegionAwareDataSource.class);
+
+    /** One endpoint and what the router knows about it. */
+    static final class Node {
+        final Endpoint endpoint;
+        final CircuitBreaker breaker;
+        final Retry retry;
+        volatile Observation seen = Observation.NONE;
+        volatile boolean fenced;
+        volatile long suspectSinceNanos;
+        volatile String lastFailure;
+        Future<Dialect.Status> inflight; // probe-round thread only
+
+        Node(Endpoint endpoint, CircuitBreaker breaker, Retry retry) {
+            this.endpoint = endpoint;
+            this.breaker = breaker;
+            this.retry = retry;
+        }
+
+        String name() {
+            return endpoint.name();
+        }
+    }
+
+    /** The result of one probe of one endpoint. */
+    record Observation(Role role, Long epoch, Duration lag, String server, Instant at, Duration took, String error) {
+        static final Observation NONE = new Observation(Role.UNKNOWN, null, null, null, null, null, null);
+    }
+
+    /** The last change of the write endpoint after a loss of the primary. */
+    private record Failover(String from, String to, Instant at, Duration took) {
+    }
+
+    /** Where connections go; immutable. */
+    static final class Route {
+        final Node writer;
+        final String refusal;
+        final String sqlState;
+        final Node[] readers;
+
+        Route(Node writer, String refusal, String sqlState, Node[] readers) {
+            this.writer = writer;
+            this.refusal = refusal;
+            this.sqlState = sqlState;
+            this.readers = readers;
+        }
+
+        Route withoutWriter(String why) {
+            return new Route(null, why, SQLSTATE_NO_PRIMARY, readers);
+        }
+    }
+
+    private final RouterConfig config;
+    private final String localRegion;
+    private final Node[] nodes;
+    private final AtomicReference<Route> route;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService probeExecutor;
+    private final AtomicBoolean probeRequested = new AtomicBoolean();
+    private final List<Consumer<RouterEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Object monitor = new Object();
+    private final long minRoundGapNanos;
+    private volatile Dialect dialect;
+    private volatile boolean closed;
+    private volatile long rounds;        // completed probe rounds (written by the probe-round thread only)
+    private volatile long roundsStarted; // started probe rounds (ditto)
+    private volatile long lastRoundEndNanos;
+    private volatile long writerLostAtNanos;
+    private volatile Failover failover;
+    // Probe-round thread only:
+    private long maxEpoch = Long.MIN_VALUE;
+    private Node lastWriter;
+    private String splitBrain;
+
+    Router(RouterConfig config, String localRegion, List<Endpoint> endpoints) {
+        this.config = config;
+        this.localRegion = localRegion;
+        this.dialect = config.dialect();
+        this.route = new AtomicReference<>(new Route(null, "not probed yet", SQLSTATE_NO_PRIMARY, new Node[0]));
+        this.minRoundGapNanos = Math.min(config.probeInterval().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(100));
+        RetryConfig retryConfig = config.retryConfig() != null ? config.retryConfig()
+                : RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(100))
+                        .retryOnException(e -> e instanceof SQLException s && classify(s) == Dialect.ErrorKind.TRANSIENT)
+                        .build();
+        this.nodes = endpoints.stream()
+                .map(e -> new Node(e, CircuitBreaker.of(config.name() + "-" + e.name(), config.circuitBreakerConfig()),
+                        Retry.of(config.name() + "-" + e.name(), retryConfig)))
+                .toArray(Node[]::new);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(config.name() + "-router"));
+        this.probeExecutor = Executors.newCachedThreadPool(daemon(config.name() + "-probe"));
+    }
+
+    /** Runs the first probe round (bounded by the probe timeout) and starts the periodic probe. */
+    void start() {
+        try {
+            scheduler.submit(this::probeRoundSafely).get(config.probeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: the first probe round did not complete ({}); routing starts when one does", config.name(), e.toString());
+        }
+        long interval = config.probeInterval().toNanos();
+        scheduler.scheduleWithFixedDelay(this::probeRoundSafely, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    Connection connect(boolean write) throws SQLException {
+        Route r = route.get();
+        if (!write && r.readers.length > 0) {
+            Connection c = tryReaders(r);
+            if (c != null) return c;
+        }
+        Node w = r.writer;
+        if (w != null) {
+            try {
+                return new RouterConnection(this, w, write, w.endpoint.dataSource().getConnection());
+            } catch (SQLException e) {
+                acquireFailed(w, e);
+            }
+        }
+        return connectSlowly(write);
+    }
+
+    private Connection tryReaders(Route r) {
+        for (Node n : r.readers) {
+            if (n.breaker.getState() == CircuitBreaker.State.OPEN) continue;
+            try {
+                return new RouterConnection(this, n, false, n.endpoint.dataSource().getConnection());
+            } catch (SQLException e) {
+                LOG.debug("{}: read connection to {} failed, trying the next ({})", config.name(), n.name(), PoolSupport.safeMessage(e));
+                if (classify(e) == Dialect.ErrorKind.CONNECTION_LOST) {
+                    n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
+                    requestProbe();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Waits, re-probing, until a writer exists or the failover timeout passes. */
+    private Connection connectSlowly(boolean write) throws SQLException {
+        long start = System.nanoTime();
+        long deadline = start + config.failoverTimeout().toNanos();
+        SQLException last = null;
+        while (true) {
+            long nextRound = rounds + 1;
+            if (closed) throw closedException();
+            Route r = route.get();
+            if (!write) {
+                Connection c = tryReaders(r);
+                if (c != null) return c;
+            }
+            Node w = r.writer;
+            if (w != null) {
+                try {
+                    Connection raw = w.retry.executeCallable(() -> w.endpoint.dataSource().getConnection());
+                    return new RouterConnection(this, w, write, raw);
+                } catch (SQLException e) {
+                    last = e;
+                    acquireFailed(w, e);
+                } catch (Exception e) {
+                    throw new SQLException(config.name() + ": unexpected failure connecting to " + w.name() + ": "
+                            + PoolSupport.safeMessage(e) + ". Endpoints: " + describeEndpoints(), SQLSTATE_NO_PRIMARY, e);
+                }
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) throw noWriter(route.get(), last, System.nanoTime() - start);
+            requestProbe();
+            awaitRounds(nextRound, Math.min(remaining, config.probeInterval().toNanos()));
+        }
+    }
+
+    /**
+     * Getting a connection from {@code n}'s pool failed. Only a lost connection counts against the endpoint's
+     * circuit breaker: a pool that timed out because it is busy (transient) says nothing about the server.
+     */
+    private void acquireFailed(Node n, SQLException e) throws SQLException {
+        Dialect.ErrorKind kind = classify(e);
+        if (kind == Dialect.ErrorKind.FATAL) {
+            throw new SQLException(config.name() + ": could not connect to " + n.name() + ": " + PoolSupport.safeMessage(e)
+                    + ". Endpoints: " + describeEndpoints(), e.getSQLState(), e.getErrorCode(), e);
+        }
+        if (kind != Dialect.ErrorKind.TRANSIENT) {
+            n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
+            suspect(n, "getting a connection from " + n.name() + " failed: " + PoolSupport.safeMessage(e));
+        }
+    }
+
+    /** Waits until {@code target} probe rounds have completed, the router closes, or {@code nanos} pass. */
+    private void awaitRounds(long target, long nanos) throws SQLException {
+        long end = System.nanoTime() + nanos;
+        synchronized (monitor) {
+            while (rounds < target && !closed) {
+                long left = end - System.nanoTime();
+                if (left <= 0) return;
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(monitor, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException(config.name() + ": interrupted while waiting for a writable primary. Endpoints: "
+                            + describeEndpoints(), SQLSTATE_NO_PRIMARY, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * A connection this router handed out raised {@code e}. Returns true when the connection was evicted (then
+     * later errors of the same connection need no report).
+     */
+    boolean onConnectionError(Node n, boolean write, Connection raw, SQLException e) {
+        Dialect.ErrorKind kind = classify(e);
+        boolean readOnly = kind == Dialect.ErrorKind.READ_ONLY && write;
+        if (kind != Dialect.ErrorKind.CONNECTION_LOST && !readOnly) return false;
+        PoolSupport.evict(n.endpoint.dataSource(), raw);
+        // Not recorded in the circuit breaker: one broken session says little about new connections; the probe decides.
+        String cause = "a " + (write ? "write" : "read") + " connection to " + n.name() + " raised "
+                + (readOnly ? "a read-only error" : "a connection-lost error") + ": " + PoolSupport.safeMessage(e)
+                + "; evicted it, re-probing";
+        LOG.info("{}: {}", config.name(), cause);
+        // The application gets the driver's own exception (type, SQLState and vendor code intact), with the router's view attached.
+        e.addSuppressed(new SQLException(config.name() + ": " + cause + ". Endpoints: " + describeEndpoints(), e.getSQLState()));
+        Route r = route.get();
+        publish(new RouterEvent(RouterEvent.Type.CONNECTION_ERROR, n.name(), name(r.writer), name(r.writer), cause, null, Instant.now()));
+        if (readOnly || r.writer == n) {
+            suspect(n, cause);
+        } else {
+            requestProbe();
+        }
+        return true;
+    }
+
+    /** Withdraws the write route from {@code n} until a probe round that started after now confirms it. */
+    private void suspect(Node n, String why) {
+        long now = System.nanoTime();
+        n.suspectSinceNanos = now == 0 ? 1 : now;
+        Route r = route.get();
+        if (r.writer == n) {
+            if (writerLostAtNanos == 0) writerLostAtNanos = now;
+            route.compareAndSet(r, r.withoutWriter("re-probing " + n.name() + " after " + why));
+        }
+        requestProbe();
+    }
+
+    Dialect.ErrorKind classify(SQLException e) {
+        Dialect d = dialect;
+        if (d != null) return d.classify(e);
+        Dialect.ErrorKind a = Dialect.POSTGRESQL.classify(e);
+        Dialect.ErrorKind b = Dialect.SQL_SERVER.classify(e);
+        return a.ordinal() <= b.ordinal() ? a : b;
+    }
+
+    // ---------------------------------------------------------------- probing
+
+    /** Asks for a probe round soon (coalesced with any already asked for). */
+    void requestProbe() {
+        if (closed || !probeRequested.compareAndSet(false, true)) return;
+        long delay = rounds == 0 ? 0 : Math.max(0, minRoundGapNanos - (System.nanoTime() - lastRoundEndNanos));
+        try {
+            scheduler.schedule(() -> {
+                probeRequested.set(false);
+                probeRoundSafely();
+            }, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            probeRequested.set(false);
+        }
+    }
+
+    /** Requests a probe round and waits until a round that started after now completes (bounded). */
+    void probeNow() throws SQLException {
+        long target = roundsStarted + 1;
+        requestProbe();
+        awaitRounds(target, 2 * config.probeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1));
+    }
+
+    private void probeRoundSafely() {
+        roundsStarted++;
+        try {
+            probeRound();
+        } catch (Throwable t) {
+            LOG.error("{}: probe round failed unexpectedly; the next one runs as scheduled", config.name(), t);
+        } finally {
+            lastRoundEndNanos = System.nanoTime();
+            synchronized (monitor) {
+                rounds++;
+                monitor.notifyAll();
+            }
+        }
+    }
+
+    private void probeRound() {
+        if (closed) return;
+        long start = System.nanoTime();
+        long deadline = start + config.probeTimeout().toNanos();
+        int n = nodes.length;
+        Observation[] results = new Observation[n];
+        List<AtomicReference<Connection>> held = new ArrayList<>(n); // the connection each probe holds, to abort on timeout
+        for (int i = 0; i < n; i++) held.add(new AtomicReference<>());
+        for (int i = 0; i < n; i++) {
+            Node node = nodes[i];
+            if (node.inflight != null && !node.inflight.isDone()) {
+                results[i] = down(node, "the previous probe has not returned yet (it hung longer than probeTimeout)", null);
+            } else if (!node.breaker.tryAcquirePermission()) {
+                String last = node.lastFailure;
+                results[i] = down(node, "circuit breaker open after repeated failures, not probed"
+                        + (last == null ? "" : " (last failure: " + last + ")"), null);
+            } else {
+                AtomicReference<Connection> ref = held.get(i);
+                try {
+                    node.inflight = probeExecutor.submit(() -> probeOne(node, ref));
+                } catch (RejectedExecutionException e) {
+                    return; // closing
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (results[i] != null) continue;
+            Node node = nodes[i];
+            try {
+                Dialect.Status s = node.inflight.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                long took = System.nanoTime() - start;
+                node.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                results[i] = new Observation(s.role(), s.epoch(), s.lag(), s.server(), Instant.now(), Duration.ofNanos(took), null);
+            } catch (TimeoutException e) {
+                node.inflight.cancel(true);
+                Connection c = held.get(i).getAndSet(null);
+                if (c != null) PoolSupport.evict(node.endpoint.probeDataSource(), c);
+                SQLException timeout = new SQLException("probe timed out after " + config.probeTimeout().toMillis() + " ms", "08006");
+                node.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, timeout);
+                results[i] = down(node, PoolSupport.safeMessage(timeout), Duration.ofNanos(System.nanoTime() - start));
+                node.lastFailure = results[i].error();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                node.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
+                results[i] = down(node, PoolSupport.safeMessage(cause), Duration.ofNanos(System.nanoTime() - start));
+                node.lastFailure = results[i].error();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // closing
+            }
+        }
+        apply(results, start);
+    }
+
+    /**
+     * Probes one endpoint. A pooled connection may be dead although the server is fine (its socket was reset):
+     * then that connection is evicted and the probe tries once more with another, within the same time bound.
+     */
+    private Dialect.Status probeOne(Node node, AtomicReference<Connection> held) throws SQLException {
+        DataSource ds = node.endpoint.probeDataSource();
+        for (int attempt = 1; ; attempt++) {
+            Connection c = ds.getConnection();
+            held.set(c); // the round aborts it if the probe outlives its timeout
+            try {
+                return probeWith(node, c);
+            } catch (SQLException e) {
+                if (attempt > 1 || classify(e) != Dialect.ErrorKind.CONNECTION_LOST || !held.compareAndSet(c, null)) throw e;
+                PoolSupport.evict(ds, c);
+                LOG.debug("{}: probe of {} failed on a pooled connection ({}); retrying with another", config.name(),
+                        node.name(), PoolSupport.safeMessage(e));
+            } finally {
+                if (held.compareAndSet(c, null)) c.close();
+            }
+        }
+    }
+
+    private Dialect.Status probeWith(Node node, Connection c) throws SQLException {
+        int ms = (int) Math.min(Integer.MAX_VALUE, config.probeTimeout().toMillis());
+        try {
+            c.setNetworkTimeout(probeExecutor, ms);
+        } catch (SQLFeatureNotSupportedException | AbstractMethodError ignored) {
+            // The outer Future timeout still bounds the probe.
+        }
+        Dialect d = dialect;
+        if (d == null) {
+            d = Dialect.detect(c.getMetaData());
+            dialect = d;
+            LOG.info("{}: detected dialect {} from {}", config.name(), d.name(), node.name());
+        }
+        return d.probe(c, Math.max(1, (ms + 999) / 1000));
+    }
+
+    private static Observation down(Node node, String error, Duration took) {
+        Observation last = node.seen;
+        return new Observation(Role.DOWN, last.epoch(), null, last.server(), Instant.now(), took, error);
+    }
+
+    // ---------------------------------------------------------------- deciding the route
+
+    private void apply(Observation[] results, long roundStart) {
+        for (int i = 0; i < nodes.length; i++) {
+            Node node = nodes[i];
+            Observation old = node.seen;
+            Observation now = results[i];
+            node.seen = now;
+            if (now.role() != Role.DOWN && now.epoch() != null) maxEpoch = Math.max(maxEpoch, now.epoch());
+            if (old.role() != now.role()) {
+                roleChanged(node, old, now);
+            } else if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: probe {}", config.name(), view(node).describe());
+            }
+        }
+        Route next = decide(roundStart);
+        Route prev = route.getAndSet(next);
+        announce(prev, next, roundStart);
+    }
+
+    private void roleChanged(Node node, Observation old, Observation now) {
+        String what = node.name() + " [" + node.endpoint.region() + "]: " + old.role() + " -> " + now.role()
+                + (now.epoch() != null ? " (epoch " + now.epoch() + ")" : "")
+                + (now.error() != null ? ": " + now.error() : "");
+        if (now.role() == Role.DOWN) {
+            LOG.warn("{}: endpoint {}", config.name(), what);
+        } else {
+            LOG.info("{}: endpoint {}", config.name(), what);
+        }
+        publish(new RouterEvent(RouterEvent.Type.ROLE_CHANGED, node.name(), null, null, what, null, Instant.now()));
+        boolean demoted = old.role() == Role.PRIMARY;
+        boolean promoted = now.role() == Role.PRIMARY && old.role() != Role.UNKNOWN && config.evictOnPromotion();
+        if (demoted || promoted) {
+            softEvict(node, demoted ? "it is no longer primary (" + now.role() + ")" : "it became primary and evictOnPromotion is set");
+        }
+    }
+
+    private Route decide(long roundStart) {
+        List<Node> claims = new ArrayList<>();
+        for (Node node : nodes) {
+            if (node.seen.role() == Role.PRIMARY) claims.add(node);
+        }
+        List<Node> fenced = new ArrayList<>();
+        List<Node> candidates = new ArrayList<>();
+        for (Node c : claims) {
+            Long e = c.seen.epoch();
+            if (e != null && e < maxEpoch) {
+                fenced.add(c);
+            } else if (!sameServerAsBetterCandidate(c, claims)) {
+                candidates.add(c); // endpoints that reach one server (listener and direct name) count once
+            }
+        }
+        for (Node node : nodes) { // a demoted-in-place node on an old timeline is as stale as a primary on one
+            Long e = node.seen.epoch();
+            if (node.seen.role() == Role.READ_ONLY && e != null && e < maxEpoch) fenced.add(node);
+        }
+        Node writer = null;
+        String refusal = null;
+        String split = null;
+        String state = SQLSTATE_NO_PRIMARY;
+        if (candidates.size() == 1) {
+            writer = candidates.get(0);
+        } else if (candidates.isEmpty()) {
+            refusal = claims.isEmpty() ? "no endpoint reports itself a writable primary"
+                    : "every endpoint that claims primary is fenced (its epoch is older than " + maxEpoch + ", the newest seen)";
+        } else {
+            candidates.sort(Comparator.comparing((Node c) -> c.seen.epoch(), Comparator.nullsLast(Comparator.reverseOrder())));
+            Long top = candidates.get(0).seen.epoch();
+            Long second = candidates.get(1).seen.epoch();
+            String who = candidates.stream().map(c -> c.name() + " (epoch " + (c.seen.epoch() == null ? "unknown" : c.seen.epoch()) + ")")
+                    .collect(Collectors.joining(", "));
+            String cause;
+            if (top != null && second != null && top > second) {
+                writer = candidates.get(0);
+                fenced.addAll(candidates.subList(1, candidates.size()));
+                cause = "split brain: " + who + " claim primary; writes go only to " + writer.name()
+                        + ", the newest epoch; the others are fenced";
+            } else {
+                fenced.addAll(candidates);
+                state = SQLSTATE_SPLIT_BRAIN;
+                refusal = "split brain: " + who + " all claim primary and which one is newer cannot be decided;"
+                        + " writes fail closed until all but one are demoted";
+                cause = refusal;
+            }
+            if (!cause.equals(splitBrain)) { // once per distinct situation, not every round
+                LOG.warn("{}: {}", config.name(), cause);
+                publish(new RouterEvent(RouterEvent.Type.SPLIT_BRAIN, name(writer), null, name(writer), cause, null, Instant.now()));
+            }
+            split = cause;
+        }
+        if (split == null && splitBrain != null) LOG.info("{}: split brain over: {}", config.name(), describeEndpoints());
+        splitBrain = split;
+        if (writer != null && writer.suspectSinceNanos != 0 && writer.suspectSinceNanos - roundStart > 0) {
+            refusal = "re-probing " + writer.name() + " after a connection error";
+            writer = null;
+        }
+        for (Node node : nodes) {
+            boolean f = fenced.contains(node);
+            if (f && !node.fenced) {
+                String why = node.name() + " claims " + node.seen.role() + " at epoch "
+                        + (node.seen.epoch() == null ? "unknown" : node.seen.epoch()) + " but is fenced: no reads or writes go to it";
+                LOG.warn("{}: {}", config.name(), why);
+                publish(new RouterEvent(RouterEvent.Type.ENDPOINT_FENCED, node.name(), null, null, why, null, Instant.now()));
+                softEvict(node, "it is fenced");
+            } else if (!f && node.fenced) {
+                LOG.info("{}: {} is no longer fenced ({})", config.name(), node.name(), node.seen.role());
+            }
+            node.fenced = f;
+        }
+        long maxLag = config.maxReadLag().toNanos();
+        Node[] readers = Arrays.stream(nodes)
+                .filter(x -> x.seen.role() == Role.SECONDARY && !x.fenced && x.endpoint.region().equals(localRegion)
+                        && x.seen.lag() != null && x.seen.lag().toNanos() <= maxLag
+                        && (x.seen.epoch() == null || x.seen.epoch() >= maxEpoch))
+                .sorted(Comparator.comparingInt(x -> x.endpoint.priority()))
+                .toArray(Node[]::new);
+        return new Route(writer, refusal, state, readers);
+    }
+
+    /** Whether another claimant reaches the same physical server and is preferred (lower priority, then earlier). */
+    private boolean sameServerAsBetterCandidate(Node c, List<Node> claims) {
+        String server = c.seen.server();
+        if (server == null) return false;
+        int ci = claims.indexOf(c);
+        for (int i = 0; i < claims.size(); i++) {
+            Node o = claims.get(i);
+            if (o == c || !server.equals(o.seen.server())) continue;
+            int byPriority = Integer.compare(o.endpoint.priority(), c.endpoint.priority());
+            if (byPriority < 0 || (byPriority == 0 && i < ci)) return true;
+        }
+        return false;
+    }
+
+    private void announce(Route prev, Route next, long roundStart) {
+        Instant now = Instant.now();
+        if (next.writer != null && next.writer != prev.writer) {
+            Node from = lastWriter;
+            long lostAt = writerLostAtNanos;
+            Duration took = lostAt == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - lostAt);
+            writerLostAtNanos = 0;
+            next.writer.suspectSinceNanos = 0;
+            String cause;
+            if (from == null) {
+                cause = "writes go to " + next.writer.name() + " [" + next.writer.endpoint.region() + "]";
+            } else if (from == next.writer) {
+                cause = "writes go to " + from.name() + " again after " + took.toMillis() + " ms without a usable primary";
+            } else {
+                cause = "failover: writes go to " + next.writer.name() + " [" + next.writer.endpoint.region() + "] (epoch "
+                        + next.writer.seen.epoch() + "), previously " + from.name() + "; the switch took " + took.toMillis() + " ms";
+                failover = new Failover(from.name(), next.writer.name(), now, took);
+            }
+            LOG.info("{}: {}", config.name(), cause);
+            lastWriter = next.writer;
+            publish(new RouterEvent(RouterEvent.Type.WRITE_ROUTE_CHANGED, next.writer.name(), name(from), next.writer.name(),
+                    cause, took, now));
+        } else if (next.writer == null && (prev.writer != null || !Objects.equals(prev.refusal, next.refusal))) {
+            if (writerLostAtNanos == 0) writerLostAtNanos = roundStart;
+            String cause = "no writable primary: " + next.refusal + ". Endpoints: " + describeEndpoints();
+            LOG.warn("{}: {}", config.name(), cause);
+            publish(new RouterEvent(RouterEvent.Type.NO_PRIMARY, null, name(lastWriter), null, cause, null, now));
+        }
+    }
+
+    private void softEvict(Node node, String why) {
+        if (PoolSupport.softEvict(node.endpoint.dataSource())) {
+            String cause = "soft-evicted the pool of " + node.name() + " because " + why;
+            LOG.info("{}: {}", config.name(), cause);
+            publish(new RouterEvent(RouterEvent.Type.POOL_EVICTED, node.name(), null, null, cause, null, Instant.now()));
+        } else {
+            LOG.debug("{}: the DataSource of {} cannot be soft-evicted (not a pool hadr4j knows)", config.name(), node.name());
+        }
+    }
+
+    // ---------------------------------------------------------------- events, snapshot, close
+
+    void addListener(Consumer<RouterEvent> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    void removeListener(Consumer<RouterEvent> listener) {
+        listeners.remove(listener);
+    }
+
+    private void publish(RouterEvent event) {
+        for (Consumer<RouterEvent> l : listeners) {
+            try {
+                l.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: a RouterEvent listener failed: {}", config.name(), e.toString());
+            }
+        }
+    }
+
+    RouterSnapshot snapshot() {
+        Route r = route.get();
+        Failover f = failover;
+        List<RouterSnapshot.EndpointView> views = Arrays.stream(nodes).map(Router::view).collect(Collectors.toList());
+        return new RouterSnapshot(List.copyOf(views), name(r.writer), r.writer == null ? r.refusal : null,
+                f == null ? null : f.from(), f == null ? null : f.to(), f == null ? null : f.at(),
+                f == null ? null : f.took(), rounds, Instant.now());
+    }
+
+    private static RouterSnapshot.EndpointView view(Node n) {
+        Observation o = n.seen;
+        return new RouterSnapshot.EndpointView(n.name(), n.endpoint.region(), n.endpoint.priority(), o.role(), o.epoch(),
+                o.lag(), o.server(), n.fenced, n.breaker.getState().name(), o.at(), o.took(), o.error());
+    }
+
+    String describeEndpoints() {
+        return Arrays.stream(nodes).map(n -> view(n).describe()).collect(Collectors.joining("; "));
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    String writerName() {
+        return name(route.get().writer);
+    }
+
+    private SQLException noWriter(Route r, SQLException last, long waitedNanos) {
+        String msg = config.name() + ": no writable primary after waiting " + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
+                + " ms (failoverTimeout " + config.failoverTimeout().toMillis() + " ms): " + r.refusal
+                + ". Endpoints: " + describeEndpoints()
+                + (last != null ? ". Last connection error: " + PoolSupport.safeMessage(last) : "");
+        return new SQLException(msg, r.sqlState, last);
+    }
+
+    SQLException fencedException(Node n) {
+        return new SQLException(config.name() + ": " + n.name() + " is fenced (it claims primary but is stale, or the newer primary"
+                + " cannot be decided); this connection was evicted so that nothing more reaches it. Get a new connection."
+                + " Endpoints: " + describeEndpoints(), SQLSTATE_SPLIT_BRAIN);
+    }
+
+    private SQLException closedException() {
+        return new SQLException(config.name() + " is closed; no connections are handed out. Endpoints: " + describeEndpoints(),
+                SQLSTATE_CLOSED);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        scheduler.shutdownNow();
+        probeExecutor.shutdownNow();
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+        if (config.closeDataSourcesOnClose()) {
+            for (Node n : nodes) {
+                if (n.endpoint.dataSource() instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        LOG.warn("{}: closing the DataSource of {} failed: {}", config.name(), n.name(), e.toString());
+                    }
+                }
+            }
+        }
+        try {
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("{}: closed", config.name());
+    }
+
+    private static String name(Node n) {
+        return n == null ? null : n.name();
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

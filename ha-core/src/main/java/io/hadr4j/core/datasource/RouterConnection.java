@@ -1,0 +1,198 @@
+package io.hadr4j.core.datasource;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.ShardingKey;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * A connection handed out by the router: a plain delegating wrapper (one allocation, no reflection on the hot
+ * path) that sees every {@link SQLException} of the connection and of the statements it creates (those are
+ * wrapped with a {@link Proxy}). A connection-lost error, or a read-only error on a write connection, is reported
+ * to the {@link Router}, which evicts the physical connection and re-probes at once; the original exception is
+ * always rethrown. Once the endpoint is fenced every call but {@code close()}, {@code isClosed()} and
+ * {@code abort()} fails (SQLState {@value Router#SQLSTATE_SPLIT_BRAIN}) and the connection is evicted, so that a
+ * connection taken before a split brain was noticed writes nothing more to the stale primary.
+ *
+ * <p>Every delegating method has the same shape: {@code check(); try { return raw.x(...); } catch (SQLException e)
+ * { throw failed(e); }}.
+ */
+final class RouterConnection implements Connection {
+
+    private final Router router;
+    private final Router.Node node;
+    private final boolean write;
+    private final Connection raw;
+    private volatile boolean reported;
+
+    RouterConnection(Router router, Router.Node node, boolean write, Connection raw) {
+        this.router = router;
+        this.node = node;
+        this.write = write;
+        this.raw = raw;
+    }
+
+    /** Fails fast on a fenced endpoint (one volatile read otherwise). */
+    private void check() throws SQLException {
+        if (node.fenced) {
+            evictOnce();
+            throw router.fencedException(node);
+        }
+    }
+
+    /** Reports an exception of this connection or its statements to the router; returns it for rethrowing. */
+    SQLException failed(SQLException e) {
+        if (!reported && router.onConnectionError(node, write, raw, e)) reported = true;
+        return e;
+    }
+
+    private void evictOnce() {
+        if (!reported) {
+            reported = true;
+            PoolSupport.evict(node.endpoint.dataSource(), raw);
+        }
+    }
+
+    private <T extends Statement> T statement(Statement s, Class<T> type) {
+        return type.cast(Proxy.newProxyInstance(RouterConnection.class.getClassLoader(), new Class<?>[]{type}, new StatementHandler(s)));
+    }
+
+    @Override
+    public void close() throws SQLException {
+        raw.close();
+    }
+
+    @Override
+    public boolean isClosed() throws SQLException {
+        return raw.isClosed();
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        raw.abort(executor);
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface.isInstance(this) ? iface.cast(this) : raw.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || raw.isWrapperFor(iface);
+    }
+
+    @Override
+    public String toString() {
+        return "hadr4j " + (write ? "write" : "read") + " connection to " + node.name() + " (" + raw + ")";
+    }
+
+    // ---- the rest of Connection, one delegating method per line
+    @Override public void beginRequest() throws SQLException { check(); try { raw.beginRequest(); } catch (SQLException e) { throw failed(e); } }
+    @Override public void clearWarnings() throws SQLException { check(); try { raw.clearWarnings(); } catch (SQLException e) { throw failed(e); } }
+    @Override public void commit() throws SQLException { check(); try { raw.commit(); } catch (SQLException e) { throw failed(e); } }
+    @Override public Array createArrayOf(String a, Object[] b) throws SQLException { check(); try { return raw.createArrayOf(a, b); } catch (SQLException e) { throw failed(e); } }
+    @Override public Blob createBlob() throws SQLException { check(); try { return raw.createBlob(); } catch (SQLException e) { throw failed(e); } }
+    @Override public Clob createClob() throws SQLException { check(); try { return raw.createClob(); } catch (SQLException e) { throw failed(e); } }
+    @Override public NClob createNClob() throws SQLException { check(); try { return raw.createNClob(); } catch (SQLException e) { throw failed(e); } }
+    @Override public SQLXML createSQLXML() throws SQLException { check(); try { return raw.createSQLXML(); } catch (SQLException e) { throw failed(e); } }
+    @Override public Statement createStatement() throws SQLException { check(); try { return statement(raw.createStatement(), Statement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public Statement createStatement(int a, int b) throws SQLException { check(); try { return statement(raw.createStatement(a, b), Statement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public Statement createStatement(int a, int b, int c) throws SQLException { check(); try { return statement(raw.createStatement(a, b, c), Statement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public Struct createStruct(String a, Object[] b) throws SQLException { check(); try { return raw.createStruct(a, b); } catch (SQLException e) { throw failed(e); } }
+    @Override public void endRequest() throws SQLException { check(); try { raw.endRequest(); } catch (SQLException e) { throw failed(e); } }
+    @Override public boolean getAutoCommit() throws SQLException { check(); try { return raw.getAutoCommit(); } catch (SQLException e) { throw failed(e); } }
+    @Override public String getCatalog() throws SQLException { check(); try { return raw.getCatalog(); } catch (SQLException e) { throw failed(e); } }
+    @Override public Properties getClientInfo() throws SQLException { check(); try { return raw.getClientInfo(); } catch (SQLException e) { throw failed(e); } }
+    @Override public String getClientInfo(String a) throws SQLException { check(); try { return raw.getClientInfo(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public int getHoldability() throws SQLException { check(); try { return raw.getHoldability(); } catch (SQLException e) { throw failed(e); } }
+    @Override public DatabaseMetaData getMetaData() throws SQLException { check(); try { return raw.getMetaData(); } catch (SQLException e) { throw failed(e); } }
+    @Override public int getNetworkTimeout() throws SQLException { check(); try { return raw.getNetworkTimeout(); } catch (SQLException e) { throw failed(e); } }
+    @Override public String getSchema() throws SQLException { check(); try { return raw.getSchema(); } catch (SQLException e) { throw failed(e); } }
+    @Override public int getTransactionIsolation() throws SQLException { check(); try { return raw.getTransactionIsolation(); } catch (SQLException e) { throw failed(e); } }
+    @Override public Map<String, Class<?>> getTypeMap() throws SQLException { check(); try { return raw.getTypeMap(); } catch (SQLException e) { throw failed(e); } }
+    @Override public SQLWarning getWarnings() throws SQLException { check(); try { return raw.getWarnings(); } catch (SQLException e) { throw failed(e); } }
+    @Override public boolean isReadOnly() throws SQLException { check(); try { return raw.isReadOnly(); } catch (SQLException e) { throw failed(e); } }
+    @Override public boolean isValid(int a) throws SQLException { check(); try { return raw.isValid(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public String nativeSQL(String a) throws SQLException { check(); try { return raw.nativeSQL(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public CallableStatement prepareCall(String a) throws SQLException { check(); try { return statement(raw.prepareCall(a), CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public CallableStatement prepareCall(String a, int b, int c) throws SQLException { check(); try { return statement(raw.prepareCall(a, b, c), CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public CallableStatement prepareCall(String a, int b, int c, int d) throws SQLException { check(); try { return statement(raw.prepareCall(a, b, c, d), CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a) throws SQLException { check(); try { return statement(raw.prepareStatement(a), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int[] b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, String[] b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int b, int c) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b, c), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int b, int c, int d) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b, c, d), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public void releaseSavepoint(Savepoint a) throws SQLException { check(); try { raw.releaseSavepoint(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public void rollback() throws SQLException { check(); try { raw.rollback(); } catch (SQLException e) { throw failed(e); } }
+    @Override public void rollback(Savepoint a) throws SQLException { check(); try { raw.rollback(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setAutoCommit(boolean a) throws SQLException { check(); try { raw.setAutoCommit(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setCatalog(String a) throws SQLException { check(); try { raw.setCatalog(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setClientInfo(Properties a) throws SQLClientInfoException { raw.setClientInfo(a); } // cannot throw the fenced SQLException
+    @Override public void setClientInfo(String a, String b) throws SQLClientInfoException { raw.setClientInfo(a, b); }
+    @Override public void setHoldability(int a) throws SQLException { check(); try { raw.setHoldability(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setNetworkTimeout(Executor a, int b) throws SQLException { check(); try { raw.setNetworkTimeout(a, b); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setReadOnly(boolean a) throws SQLException { check(); try { raw.setReadOnly(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public Savepoint setSavepoint() throws SQLException { check(); try { return raw.setSavepoint(); } catch (SQLException e) { throw failed(e); } }
+    @Override public Savepoint setSavepoint(String a) throws SQLException { check(); try { return raw.setSavepoint(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setSchema(String a) throws SQLException { check(); try { raw.setSchema(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setShardingKey(ShardingKey a) throws SQLException { check(); try { raw.setShardingKey(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setShardingKey(ShardingKey a, ShardingKey b) throws SQLException { check(); try { raw.setShardingKey(a, b); } catch (SQLException e) { throw failed(e); } }
+    @Override public boolean setShardingKeyIfValid(ShardingKey a, int b) throws SQLException { check(); try { return raw.setShardingKeyIfValid(a, b); } catch (SQLException e) { throw failed(e); } }
+    @Override public boolean setShardingKeyIfValid(ShardingKey a, ShardingKey b, int c) throws SQLException { check(); try { return raw.setShardingKeyIfValid(a, b, c); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setTransactionIsolation(int a) throws SQLException { check(); try { raw.setTransactionIsolation(a); } catch (SQLException e) { throw failed(e); } }
+    @Override public void setTypeMap(Map<String, Class<?>> a) throws SQLException { check(); try { raw.setTypeMap(a); } catch (SQLException e) { throw failed(e); } }
+
+    /** Statements share their connection's error handling; {@code getConnection()} returns the wrapper. */
+    private final class StatementHandler implements InvocationHandler {
+        private final Statement statement;
+
+        StatementHandler(Statement statement) {
+            this.statement = statement;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            String name = method.getName();
+            if (method.getDeclaringClass() == Object.class) {
+                switch (name) {
+                    case "equals": return proxy == args[0];
+                    case "hashCode": return System.identityHashCode(proxy);
+                    default: return "hadr4j statement on " + node.name() + " (" + statement + ")";
+                }
+            }
+            switch (name) {
+                case "close": case "isClosed": break;
+                case "getConnection": return RouterConnection.this;
+                case "unwrap": if (((Class<?>) args[0]).isInstance(proxy)) return proxy; break;
+                case "isWrapperFor": if (((Class<?>) args[0]).isInstance(proxy)) return true; break;
+                default: check();
+            }
+            try {
+                return method.invoke(statement, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof SQLException s ? failed(s) : e.getCause();
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.hadr4j.core.datasource;
+
+import static io.hadr4j.core.datasource.PgRouterSupport.await;
+import static io.hadr4j.core.datasource.PgRouterSupport.backendPid;
+import static io.hadr4j.core.datasource.PgRouterSupport.serverPort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.hadr4j.testkit.PgNode;
+import io.hadr4j.testkit.TwoRegionPostgres;
+
+/**
+ * Connections handed out before a role change. The background probe is set to a minute, so anything that happens
+ * within the test was triggered by the connection's own error.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConnectionErrorTest {
+
+    private static TwoRegionPostgres db;
+    private static PgRouterSupport env;
+
+    @BeforeAll
+    static void start() {
+        db = TwoRegionPostgres.builder().regions("region-a", "region-b").build().start();
+        PgRouterSupport.createWritesTable(db);
+        env = new PgRouterSupport(db, 4);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (env != null) env.close();
+        if (db != null) db.close();
+    }
+
+    @AfterEach
+    void closeRouter() {
+        if (env.ds != null) env.ds.close();
+    }
+
+    private static RegionAwareDataSource router() {
+        return env.start(PgRouterSupport.fastConfig("region-a").probeInterval(Duration.ofMinutes(1)).build());
+    }
+
+    @Test
+    @Order(1)
+    void aReadOnlyErrorOnAHandedOutConnectionSwitchesAtOnceAndEvictsTheDemotedPool() throws Exception {
+        RegionAwareDataSource ds = router();
+        PgNode a = db.nodeA();
+        PgNode b = db.nodeB();
+        // Two connections of a's pool in use, so that the pool holds several physical connections.
+        Connection held = ds.getConnection();
+        int heldPid = backendPid(held);
+        try (Connection other = ds.getConnection()) {
+            assertEquals(a.port(), serverPort(other));
+        }
+        List<Integer> before = new ArrayList<>(PgRouterSupport.pidsOf(a, "pool-a"));
+        assertTrue(before.contains(heldPid));
+        long roundsBefore = ds.snapshot().probeRounds();
+
+        db.demoteInPlace(a);
+        db.failover(); // b is promoted while a is still up, read-only, with our connection open
+        assertEquals(roundsBefore, ds.snapshot().probeRounds(), "no probe ran on its own (the interval is a minute)");
+        assertEquals("a", ds.snapshot().writeEndpoint(), "the router has not noticed yet");
+
+        SQLException e = assertThrows(SQLException.class, () -> {
+            try (Statement st = held.createStatement()) {
+                st.executeUpdate("INSERT INTO writes(id, port) VALUES (1, inet_server_port())");
+            }
+        });
+        assertEquals("25006", e.getSQLState(), "the application sees the database's own error");
+        assertEquals(1, e.getSuppressed().length, "with the router's view attached");
+        assertTrue(e.getSuppressed()[0].getMessage().contains("a [region-a]: PRIMARY")
+                && e.getSuppressed()[0].getMessage().contains("b [region-b]: SECONDARY"), e.getSuppressed()[0].getMessage());
+        held.close();
+
+        // The very next getConnection() goes to the new primary: the error made the router re-probe at once.
+        try (Connection c = ds.getConnection()) {
+            assertEquals(b.port(), serverPort(c));
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO writes(id, port) VALUES (1, inet_server_port())");
+            }
+        }
+        RouterSnapshot s = ds.snapshot();
+        assertEquals("b", s.writeEndpoint());
+        assertEquals(Role.READ_ONLY, s.endpoint("a").role());
+        assertTrue(s.endpoint("a").fenced(), "a demoted primary on an older timeline is fenced: " + s);
+        assertTrue(s.probeRounds() > roundsBefore);
+        assertTrue(env.events.stream().anyMatch(ev -> ev.type() == RouterEvent.Type.CONNECTION_ERROR && "a".equals(ev.endpoint())
+                && ev.cause().contains("read-only")), env.events.toString());
+        assertTrue(env.hasEvent(RouterEvent.Type.POOL_EVICTED, "a"));
+        // Every physical connection of a's pool that existed before the demotion is gone (the held one included).
+        await("a's old pool connections closed", Duration.ofSeconds(10), () -> {
+            try {
+                List<Integer> now = PgRouterSupport.pidsOf(a, "pool-a");
+                return before.stream().noneMatch(now::contains);
+            } catch (SQLException x) {
+                return false;
+            }
+        });
+        // Restore: a follows b again.
+        db.reattachAsStandby(a);
+    }
+
+    @Test
+    @Order(2)
+    void aConnectionLostErrorTriggersAnImmediateReprobe() throws Exception {
+        RegionAwareDataSource ds = router();
+        PgNode primary = db.primary();
+        String name = primary == db.nodeA() ? "a" : "b";
+        assertEquals(name, ds.snapshot().writeEndpoint());
+        Connection held = ds.getConnection();
+        long roundsBefore = ds.snapshot().probeRounds();
+        Instant errorAt = Instant.now();
+        primary.proxy().drop();
+        SQLException e = assertThrows(SQLException.class, () -> {
+            try (Statement st = held.createStatement()) {
+                st.execute("SELECT 1");
+            }
+        });
+        assertTrue(e.getSQLState().startsWith("08"), e.getSQLState());
+        held.close();
+        await("a re-probe after the error", Duration.ofSeconds(10), () -> ds.snapshot().probeRounds() > roundsBefore);
+        RouterSnapshot.EndpointView v = ds.snapshot().endpoint(name);
+        assertFalse(v.lastProbeAt().isBefore(errorAt), "probed after the error: " + v.describe());
+        assertTrue(env.hasEvent(RouterEvent.Type.CONNECTION_ERROR, name));
+        try (Connection c = ds.getConnection()) {
+            assertEquals(primary.port(), serverPort(c), "still the same primary: a dropped connection is not a failover");
+        }
+        assertEquals(name, ds.snapshot().writeEndpoint());
+    }
+}

@@ -1,0 +1,95 @@
+package io.hadr4j.core.datasource;
+
+import static io.hadr4j.core.datasource.PgRouterSupport.await;
+import static io.hadr4j.core.datasource.PgRouterSupport.serverPort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.hadr4j.testkit.PgNode;
+import io.hadr4j.testkit.TwoRegionPostgres;
+
+/** The application loses its network path to the primary; nobody promotes anything. */
+class PartitionTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(2);
+    // The pools' socketTimeout (5 s): a statement on a connection that was healthy when handed out may take that long.
+    private static final long NEVER_HANG_MS = BOUND.toMillis() + 3 * 1000 + 5000 + 3000;
+    private static TwoRegionPostgres db;
+    private static PgRouterSupport env;
+
+    @BeforeAll
+    static void start() {
+        db = TwoRegionPostgres.builder().regions("region-a", "region-b").build().start();
+        PgRouterSupport.createWritesTable(db);
+        env = new PgRouterSupport(db, 4);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (env != null) env.close();
+        if (db != null) db.close();
+    }
+
+    @Test
+    void writesFailClearlyReadsContinueAndEverythingRecoversWhenHealed() throws Exception {
+        RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-b").failoverTimeout(BOUND)
+                .probeTimeout(Duration.ofMillis(500)).build());
+        PgNode a = db.nodeA();
+        PgNode b = db.nodeB();
+        long id = 1;
+        assertEquals(a.port(), PgRouterSupport.insert(ds, id++));
+        long epoch = ds.snapshot().endpoint("a").epoch();
+
+        a.proxy().stall();
+        SQLException clear = null;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (clear == null && System.nanoTime() < until) {
+            long t0 = System.nanoTime();
+            try {
+                PgRouterSupport.insert(ds, id++);
+            } catch (SQLException e) {
+                if (RegionAwareDataSource.SQLSTATE_NO_PRIMARY.equals(e.getSQLState())) clear = e;
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(ms < NEVER_HANG_MS, "a write attempt took " + ms + " ms");
+        }
+        assertNotNull(clear, "writes fail with the router's own error once the primary is unreachable");
+        assertTrue(clear.getMessage().contains("a [region-a]: DOWN"), clear.getMessage());
+        assertTrue(clear.getMessage().contains("b [region-b]: SECONDARY"), clear.getMessage());
+
+        // Reads go on from the secondary, which still streams from the primary over its own path.
+        for (int i = 0; i < 5; i++) {
+            try (Connection c = ds.readOnly().getConnection()) {
+                assertEquals(b.port(), serverPort(c));
+            }
+        }
+
+        a.proxy().heal();
+        long[] next = {id};
+        await("writes back on a after healing", Duration.ofSeconds(30), () -> {
+            try {
+                return PgRouterSupport.insert(ds, next[0]++) == a.port();
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        RouterSnapshot s = ds.snapshot();
+        assertEquals("a", s.writeEndpoint());
+        assertEquals(epoch, s.endpoint("a").epoch(), "same primary, same timeline");
+        assertNull(s.lastFailoverTo(), "no failover happened: " + s);
+        assertTrue(env.events.stream().anyMatch(e -> e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && "a".equals(e.writer())
+                && e.cause().contains("again")), env.events.toString());
+        ds.close();
+    }
+}

@@ -1,0 +1,146 @@
+package io.hadr4j.core.datasource;
+
+import static io.hadr4j.core.datasource.PgRouterSupport.await;
+import static io.hadr4j.core.datasource.PgRouterSupport.serverPort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.hadr4j.testkit.PgNode;
+import io.hadr4j.testkit.TwoRegionPostgres;
+
+/** The killed old primary comes back believing it is primary (split brain). */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SplitBrainTest {
+
+    private static TwoRegionPostgres db;
+    private static PgRouterSupport env;
+
+    @BeforeAll
+    static void start() {
+        db = TwoRegionPostgres.builder().regions("region-a", "region-b").build().start();
+        PgRouterSupport.createWritesTable(db);
+        env = new PgRouterSupport(db, 4);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (env != null) env.close();
+        if (db != null) db.close();
+    }
+
+    @Test
+    @Order(1)
+    void theStaleOldPrimaryIsFencedAndGetsNoWrite() throws Exception {
+        RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
+        PgNode a = db.nodeA();
+        PgNode b = db.nodeB();
+        WriteLoad load = new WriteLoad(ds, 1);
+        long rowsOnStaleA;
+        try {
+            await("writes on a", Duration.ofSeconds(10), () -> load.acknowledgedOn(a.port()) >= 20);
+            a.kill();
+            db.failover();
+            await("writes on b", Duration.ofSeconds(30), () -> load.acknowledgedOn(b.port()) >= 20);
+
+            db.restartAsStalePrimary(a);
+            rowsOnStaleA = a.queryForLong("SELECT count(*) FROM writes");
+            await("a seen as a fenced primary", Duration.ofSeconds(30), () -> {
+                RouterSnapshot.EndpointView v = ds.snapshot().endpoint("a");
+                return v.role() == Role.PRIMARY && v.fenced();
+            });
+            long onB = load.acknowledgedOn(b.port());
+            await("more writes while a is back", Duration.ofSeconds(30), () -> load.acknowledgedOn(b.port()) >= onB + 50);
+            // Reads in a's region do not go to the fenced node either.
+            for (int i = 0; i < 5; i++) {
+                try (Connection c = ds.readOnly().getConnection()) {
+                    assertEquals(b.port(), serverPort(c));
+                }
+            }
+        } finally {
+            load.close();
+        }
+        assertEquals(rowsOnStaleA, a.queryForLong("SELECT count(*) FROM writes"), "a write reached the stale primary");
+        assertEquals(0, a.queryForLong("SELECT count(*) FROM writes WHERE port = " + b.port()));
+        RouterSnapshot s = ds.snapshot();
+        assertEquals("b", s.writeEndpoint());
+        assertTrue(s.endpoint("a").fenced(), s.toString());
+        assertFalse(s.endpoint("b").fenced(), s.toString());
+        assertTrue(s.endpoint("a").epoch() < s.endpoint("b").epoch(), s.toString());
+        assertTrue(env.hasEvent(RouterEvent.Type.ENDPOINT_FENCED, "a"));
+        ds.close();
+    }
+
+    @Test
+    @Order(2)
+    void whenTheNewerPrimaryCannotBeDecidedWritesFailClosed() {
+        assertEquals(io.hadr4j.testkit.Role.PRIMARY, db.nodeA().role(), "the topology of the first test: a is a stale primary");
+        // A dialect that cannot tell epochs (as SQL Server cannot): both claims are equal.
+        Dialect noEpoch = new Dialect() {
+            @Override
+            public String name() {
+                return "PostgreSQL without epochs";
+            }
+
+            @Override
+            public Status probe(Connection c, int timeout) throws SQLException {
+                Status s = Dialect.POSTGRESQL.probe(c, timeout);
+                return new Status(s.role(), null, s.lag());
+            }
+
+            @Override
+            public ErrorKind classifyOne(SQLException e) {
+                return Dialect.POSTGRESQL.classifyOne(e);
+            }
+        };
+        RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").dialect(noEpoch)
+                .failoverTimeout(Duration.ofSeconds(1)).build());
+        SQLException e = assertThrows(SQLException.class, () -> ds.getConnection().close());
+        assertEquals(RegionAwareDataSource.SQLSTATE_SPLIT_BRAIN, e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains("split brain"), e.getMessage());
+        assertTrue(e.getMessage().contains("a [region-a]: PRIMARY FENCED"), e.getMessage());
+        assertTrue(e.getMessage().contains("b [region-b]: PRIMARY FENCED"), e.getMessage());
+        RouterSnapshot s = ds.snapshot();
+        assertEquals(null, s.writeEndpoint());
+        assertTrue(s.endpoint("a").fenced() && s.endpoint("b").fenced(), s.toString());
+        ds.close();
+    }
+
+    @Test
+    @Order(3)
+    void aConnectionTakenBeforeTheSplitBrainWritesNothingMoreToTheFencedPrimary() throws Exception {
+        PgNode a = db.nodeA();
+        PgNode b = db.nodeB();
+        db.reattachAsStandby(a); // a follows b again
+        RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
+        assertEquals("b", ds.snapshot().writeEndpoint());
+        try (Connection held = ds.getConnection()) {
+            assertEquals(b.port(), serverPort(held));
+            db.failover(); // a is promoted while b is up and still writable: two primaries, a has the newer timeline
+            await("b fenced", Duration.ofSeconds(30), () -> ds.snapshot().endpoint("b").fenced());
+            assertEquals("a", ds.snapshot().writeEndpoint());
+            SQLException e = assertThrows(SQLException.class, () -> {
+                try (java.sql.Statement st = held.createStatement()) {
+                    st.executeUpdate("INSERT INTO writes(id, port) VALUES (-1, inet_server_port())");
+                }
+            });
+            assertEquals(RegionAwareDataSource.SQLSTATE_SPLIT_BRAIN, e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("b is fenced"), e.getMessage());
+        }
+        assertEquals(0, b.queryForLong("SELECT count(*) FROM writes WHERE id = -1"), "the held connection wrote to the fenced primary");
+        assertEquals(a.port(), PgRouterSupport.insert(ds, -2));
+        ds.close();
+    }
+}
