@@ -26,7 +26,10 @@ enum AppSql {
             "IF OBJECT_ID('hadr4j_drill_writes') IS NULL CREATE TABLE hadr4j_drill_writes (run_id varchar(36) NOT NULL,"
                     + " seq bigint NOT NULL, acked_at datetime2 NOT NULL DEFAULT SYSUTCDATETIME(), PRIMARY KEY (run_id, seq))");
 
+    static final String DRILL_TABLE = "hadr4j_drill_writes";
     static final String DRILL_INSERT = "INSERT INTO hadr4j_drill_writes (run_id, seq) VALUES (?, ?)";
+    /** The drill's simulated bad delete. */
+    static final String DRILL_BAD_DELETE = "DELETE FROM hadr4j_drill_writes WHERE run_id = ?";
     static final String DRILL_SELECT = "SELECT seq FROM hadr4j_drill_writes WHERE run_id = ?";
 
     private final String urlPrefix;

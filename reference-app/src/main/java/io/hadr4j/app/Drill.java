@@ -1,5 +1,10 @@
 package io.hadr4j.app;
 
+import io.hadr4j.core.backup.BackupService;
+import io.hadr4j.core.backup.Expectations;
+import io.hadr4j.core.backup.RestoreRequest;
+import io.hadr4j.core.backup.RestoredDatabase;
+import io.hadr4j.core.backup.VerificationResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The DR drill. A workload sends steady requests through the global entry and writes sequence-numbered rows
@@ -37,6 +43,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Drill {
     static final String ENTRY = "entry";
     static final String DB_WRITE = "db-write";
+    static final String RESTORE = "restore";
     static final String STOP_APP = "stop region A's app";
     static final String SWITCHOVER = "planned database switchover";
     static final String FAILOVER = "forced database failover (primary killed)";
@@ -57,6 +64,15 @@ final class Drill {
         /** Why the step named {@code step} (one of the step constants) cannot run here, or null if it can. */
         default String unavailable(String step) {
             return null;
+        }
+
+        /** Backups and point-in-time restore of the current primary; null where the drill has none. */
+        default BackupService backups() throws Exception {
+            return null;
+        }
+
+        /** Has the database archive its log now, so that a restore can reach the latest instant (PostgreSQL: switch WAL). */
+        default void archiveLog() throws Exception {
         }
     }
 
@@ -92,6 +108,8 @@ final class Drill {
     private final long t0 = System.nanoTime();
     private final Instant startedAt = Instant.now();
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    /** Held by each write; the restore step holds it to make the moment before the bad delete quiet. */
+    private final ReentrantLock writes = new ReentrantLock(true);
     /** Acknowledged writes: sequence number to the time (ms since start) the commit returned. */
     private final ConcurrentSkipListMap<Long, Long> acknowledged = new ConcurrentSkipListMap<>();
     private final Set<Long> lost = new HashSet<>();
@@ -121,8 +139,7 @@ final class Drill {
             steps.add(step(STOP_APP, faults::stopRegionAApp));
             steps.add(step(SWITCHOVER, faults::switchover));
             steps.add(step(FAILOVER, faults::failover));
-            steps.add(DrillReport.Step.notRun(RESTORE_STEP,
-                    "not run: the point-in-time restore API (io.hadr4j.core.backup) is not in this build yet"));
+            steps.add(restoreStep(RESTORE_STEP));
         } finally {
             running = false;
             entryLoad.join(10_000);
@@ -170,6 +187,108 @@ final class Drill {
         DrillReport.Step step = new DrillReport.Step(name, true, start, end, rto, newlyLost.size(), rpoSeconds, passed, note);
         out.println("  " + step.summary());
         return step;
+    }
+
+    /**
+     * A bad delete, then a point-in-time restore of the database as it was just before it, into a new
+     * database, verified against what was captured then. The restore layer's RTO runs from the delete to the
+     * verified copy; lost writes are acknowledged writes before the restore point that the copy lacks.
+     */
+    private DrillReport.Step restoreStep(String name) {
+        BackupService backups;
+        try {
+            backups = faults.backups();
+        } catch (Exception e) {
+            return failed(name, "the backup service could not be set up: " + e);
+        }
+        if (backups == null) {
+            String why = "not run: no backup service for this database (point-in-time restore is implemented for PostgreSQL)";
+            out.println("step: " + name + " -- " + why);
+            return DrillReport.Step.notRun(name, why);
+        }
+        out.println("step: " + name + " ...");
+        try {
+            backups.takeBackup();
+            long start = now();
+            Expectations beforeDelete;
+            Set<Long> ackedBefore;
+            long deleteAt;
+            writes.lock();
+            try {
+                beforeDelete = backups.capture(db, List.of(AppSql.DRILL_TABLE));
+                ackedBefore = new HashSet<>(acknowledged.keySet());
+                try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(AppSql.DRILL_BAD_DELETE)) {
+                    ps.setString(1, runId);
+                    ps.executeUpdate();
+                }
+                deleteAt = now();
+            } finally {
+                writes.unlock();
+            }
+            Instant point = beforeDelete.capturedAt().orElseThrow();
+            awaitRestorable(backups, point, start + settings.stepTimeout().toMillis());
+            String target = "drill-" + runId.substring(0, 8);
+            Set<Long> restored = new HashSet<>();
+            VerificationResult verification;
+            try (RestoredDatabase copy = backups.restore(RestoreRequest.builder().targetName(target).pointInTime(point)
+                    .timeout(settings.stepTimeout()).build())) {
+                verification = backups.verify(copy, beforeDelete);
+                try (Connection c = copy.connect(); PreparedStatement ps = c.prepareStatement(AppSql.DRILL_SELECT)) {
+                    ps.setString(1, runId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            restored.add(rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            long end = now();
+            List<Long> lostWrites = ackedBefore.stream().filter(seq -> !restored.contains(seq)).sorted().toList();
+            double rpoSeconds = lostWrites.isEmpty() ? 0
+                    : (acknowledged.get(lostWrites.get(lostWrites.size() - 1)) - acknowledged.get(lostWrites.get(0))) / 1000.0;
+            Map<String, Long> rto = new LinkedHashMap<>();
+            rto.put(ENTRY, rtoMillis(ENTRY, start, end));
+            rto.put(DB_WRITE, rtoMillis(DB_WRITE, start, end));
+            rto.put(RESTORE, end - deleteAt);
+            boolean passed = verification.passed() && rto.values().stream().allMatch(r -> r <= settings.rtoObjective().toMillis())
+                    && rpoSeconds * 1000 <= settings.rpoObjective().toMillis();
+            DrillReport.Step step = new DrillReport.Step(name, true, start, end, rto, lostWrites.size(), rpoSeconds, passed,
+                    "restored to " + point + " as '" + target + "' (" + ackedBefore.size() + " acknowledged rows before the delete); verification: "
+                            + (verification.passed() ? "passed, " + verification.checked() + " checks" : verification.toString()));
+            out.println("  " + step.summary());
+            return step;
+        } catch (Exception e) {
+            log.warn("step '{}' failed", name, e);
+            return failed(name, "the restore failed: " + e);
+        }
+    }
+
+    private DrillReport.Step failed(String name, String why) {
+        DrillReport.Step step = new DrillReport.Step(name, true, now(), now(), Map.of(), 0, 0.0, false, why);
+        out.println("  " + step.summary());
+        return step;
+    }
+
+    /** Waits until the restore window reaches {@code point}, asking the database to archive its log now and then. */
+    private void awaitRestorable(BackupService backups, Instant point, long deadline) throws Exception {
+        long nextArchive = 0;
+        while (true) {
+            if (now() >= nextArchive) {
+                faults.archiveLog();
+                nextArchive = now() + 2_000;
+            }
+            try {
+                if (!backups.restoreWindow().latest().isBefore(point)) {
+                    return;
+                }
+            } catch (IllegalStateException e) {
+                // nothing restorable yet
+            }
+            if (now() > deadline) {
+                throw new IllegalStateException("the restore window did not reach " + point + " within the step timeout");
+            }
+            LocalSetup.sleep(100);
+        }
     }
 
     /**
@@ -287,6 +406,7 @@ final class Drill {
             seq++;
             boolean ok;
             String detail;
+            writes.lock();
             try (Connection c = db.getConnection();
                  PreparedStatement ps = c.prepareStatement(AppSql.DRILL_INSERT)) {
                 ps.setString(1, runId);
@@ -298,6 +418,8 @@ final class Drill {
             } catch (SQLException e) {
                 ok = false;
                 detail = e.getSQLState() + " " + e.getMessage();
+            } finally {
+                writes.unlock();
             }
             samples.add(new Sample(now(), DB_WRITE, ok, detail));
             pause();

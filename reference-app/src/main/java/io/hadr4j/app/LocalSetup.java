@@ -1,5 +1,7 @@
 package io.hadr4j.app;
 
+import io.hadr4j.core.backup.postgres.PostgresBackupConfig;
+import io.hadr4j.testkit.PgBinaries;
 import io.hadr4j.testkit.PgNode;
 import io.hadr4j.testkit.TwoRegionPostgres;
 import org.slf4j.Logger;
@@ -15,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +66,8 @@ final class LocalSetup implements AutoCloseable {
     }
 
     static LocalSetup start(Settings settings, PrintStream out) throws Exception {
-        Path workDir = Files.createTempDirectory("hadr4j-local-");
+        // Traversable by the PostgreSQL servers' user: restored copies live under it.
+        Path workDir = Files.createTempDirectory("hadr4j-local-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         out.println("starting the two-region database (region A primary, region B standby) ...");
         LocalSetup setup = new LocalSetup(workDir, TwoRegionPostgres.builder().regions(REGION_A, REGION_B).build().start());
         try {
@@ -114,6 +118,26 @@ final class LocalSetup implements AutoCloseable {
 
     AppConfig.Secret dbPassword() {
         return new AppConfig.Secret(db.nodeA().password());
+    }
+
+    /**
+     * Backups of the current primary for point-in-time restore, kept with restored copies under this setup's
+     * work directory; servers run as the testkit's PostgreSQL user.
+     */
+    PostgresBackupConfig backupConfig() throws IOException {
+        PgNode primary = db.primary();
+        PgBinaries bin = PgBinaries.get();
+        Path work = Files.createDirectories(workDir.resolve("backup-" + primary.name()));
+        return PostgresBackupConfig.custom()
+                .dataSource(primary.directDataSource())
+                .dataDirectory(primary.dataDirectory())
+                .walArchive(db.walArchive())
+                .backupDirectory(work.resolve("backups"))
+                .binDirectory(bin.bin("postgres").getParent())
+                .restoreDirectory(work.resolve("restored"))
+                .credentials(primary.user(), primary.password())
+                .commandPrefix(bin.runAsPrefix())
+                .build();
     }
 
     /** Kills the app process of region {@code name} ("a" or "b"): SIGKILL when {@code forcibly}, else SIGTERM. */

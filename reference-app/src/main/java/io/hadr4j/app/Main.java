@@ -1,8 +1,11 @@
 package io.hadr4j.app;
 
 import io.hadr4j.app.Options.ConfigException;
+import io.hadr4j.core.backup.BackupService;
+import io.hadr4j.core.backup.postgres.PostgresBackupService;
 import io.hadr4j.testkit.PgNode;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -157,6 +160,16 @@ public final class Main {
                 PgNode primary = setup.database().primary();
                 primary.kill();
                 setup.database().failover();
+            }
+
+            @Override
+            public BackupService backups() throws IOException {
+                return new PostgresBackupService(setup.backupConfig());
+            }
+
+            @Override
+            public void archiveLog() {
+                setup.database().primary().execute("SELECT pg_switch_wal()");
             }
         };
     }
