@@ -172,19 +172,26 @@ final class Drill {
         }
         long actionDone = now();
         boolean recovered = awaitSteady(actionDone, start + settings.stepTimeout().toMillis());
-        long end = now();
-        Map<String, Long> rto = new LinkedHashMap<>();
-        for (String layer : List.of(ENTRY, DB_WRITE)) {
-            rto.put(layer, rtoMillis(layer, start, end));
-        }
-        List<Long> newlyLost = newlyLostWrites();
-        double rpoSeconds = newlyLost.isEmpty() ? 0 : (acknowledged.get(newlyLost.get(newlyLost.size() - 1)) - acknowledged.get(newlyLost.get(0))) / 1000.0;
-        boolean passed = error == null && recovered
-                && rto.values().stream().allMatch(r -> r <= settings.rtoObjective().toMillis())
-                && rpoSeconds * 1000 <= settings.rpoObjective().toMillis();
         String note = error != null ? error : recovered ? null
                 : "did not recover: some layer still failed " + settings.stepTimeout().toSeconds() + " s after the step started";
-        DrillReport.Step step = new DrillReport.Step(name, true, start, end, rto, newlyLost.size(), rpoSeconds, passed, note);
+        return measured(name, start, now(), Map.of(), newlyLostWrites(), error == null && recovered, note);
+    }
+
+    /**
+     * The step's result: the RTO of the entry and database-write layers within [start, end] plus
+     * {@code otherRto}, the RPO of {@code lostWrites}, and whether it met the objectives (and {@code ok}).
+     */
+    private DrillReport.Step measured(String name, long start, long end, Map<String, Long> otherRto, List<Long> lostWrites,
+                                      boolean ok, String note) {
+        Map<String, Long> rto = new LinkedHashMap<>();
+        rto.put(ENTRY, rtoMillis(ENTRY, start, end));
+        rto.put(DB_WRITE, rtoMillis(DB_WRITE, start, end));
+        rto.putAll(otherRto);
+        double rpoSeconds = lostWrites.isEmpty() ? 0
+                : (acknowledged.get(lostWrites.get(lostWrites.size() - 1)) - acknowledged.get(lostWrites.get(0))) / 1000.0;
+        boolean passed = ok && rto.values().stream().allMatch(r -> r <= settings.rtoObjective().toMillis())
+                && rpoSeconds * 1000 <= settings.rpoObjective().toMillis();
+        DrillReport.Step step = new DrillReport.Step(name, true, start, end, rto, lostWrites.size(), rpoSeconds, passed, note);
         out.println("  " + step.summary());
         return step;
     }
@@ -244,19 +251,9 @@ final class Drill {
             }
             long end = now();
             List<Long> lostWrites = ackedBefore.stream().filter(seq -> !restored.contains(seq)).sorted().toList();
-            double rpoSeconds = lostWrites.isEmpty() ? 0
-                    : (acknowledged.get(lostWrites.get(lostWrites.size() - 1)) - acknowledged.get(lostWrites.get(0))) / 1000.0;
-            Map<String, Long> rto = new LinkedHashMap<>();
-            rto.put(ENTRY, rtoMillis(ENTRY, start, end));
-            rto.put(DB_WRITE, rtoMillis(DB_WRITE, start, end));
-            rto.put(RESTORE, end - deleteAt);
-            boolean passed = verification.passed() && rto.values().stream().allMatch(r -> r <= settings.rtoObjective().toMillis())
-                    && rpoSeconds * 1000 <= settings.rpoObjective().toMillis();
-            DrillReport.Step step = new DrillReport.Step(name, true, start, end, rto, lostWrites.size(), rpoSeconds, passed,
+            return measured(name, start, end, Map.of(RESTORE, end - deleteAt), lostWrites, verification.passed(),
                     "restored to " + point + " as '" + target + "' (" + ackedBefore.size() + " acknowledged rows before the delete); verification: "
                             + (verification.passed() ? "passed, " + verification.checked() + " checks" : verification.toString()));
-            out.println("  " + step.summary());
-            return step;
         } catch (Exception e) {
             log.warn("step '{}' failed", name, e);
             return failed(name, "the restore failed: " + e);
