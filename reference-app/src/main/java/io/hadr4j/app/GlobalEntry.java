@@ -65,6 +65,14 @@ final class GlobalEntry implements AutoCloseable {
 
     /** A backend: a name, its base URL, and its priority (1 is tried first). */
     record Origin(String name, URI uri, int priority) {
+        /** A priority flag: 1 to 5, Front Door's range. */
+        static int priority(Options o, String flag, int def) {
+            int p = o.positiveInt(flag, def);
+            if (p > 5) {
+                throw new Options.ConfigException("--" + flag + " must be from 1 (tried first) to 5, as Front Door's origin priority; got " + p);
+            }
+            return p;
+        }
     }
 
     private final ProbeSettings settings;

@@ -37,7 +37,8 @@ final class LocalSetup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalSetup.class);
 
     /** How {@code local} is set up; the timings are short in tests. */
-    record Settings(int entryPort, GlobalEntry.ProbeSettings probe, Duration healthInterval, Duration routerProbeInterval) {
+    record Settings(int entryPort, GlobalEntry.ProbeSettings probe, int priorityA, int priorityB, Duration healthInterval,
+                    Duration routerProbeInterval) {
         static final String USAGE = String.join("\n",
                 "  --port N                   port of the global entry (default 8080; 0 for any free port)",
                 "  --probe-path P             Front Door healthProbeSettings.probePath (default /health)",
@@ -46,12 +47,13 @@ final class LocalSetup implements AutoCloseable {
                 "  --sample-size N            loadBalancingSettings.sampleSize (default 4)",
                 "  --successful-samples N     loadBalancingSettings.successfulSamplesRequired (default 3)",
                 "  --probe-timeout D          how long a probe may take (default 1s)",
+                "  --priority-a N, --priority-b N  origin priorities, 1 (first) to 5 as in Front Door (default 1 and 2)",
                 "  --health-interval D        how often each app runs its health checks (default 2s)",
                 "  --router-probe-interval D  how often each app's DataSource probes database roles (default 1s)");
 
         static Settings from(Options o) {
             return new Settings(o.port("port", 8080), GlobalEntry.ProbeSettings.from(o),
-                    o.duration("health-interval", Duration.ofSeconds(2)), o.duration("router-probe-interval", Duration.ofSeconds(1)));
+                    GlobalEntry.Origin.priority(o, "priority-a", 1), GlobalEntry.Origin.priority(o, "priority-b", 2), o.duration("health-interval", Duration.ofSeconds(2)), o.duration("router-probe-interval", Duration.ofSeconds(1)));
         }
     }
 
@@ -78,8 +80,8 @@ final class LocalSetup implements AutoCloseable {
                 app.awaitServing(Duration.ofSeconds(90));
             }
             setup.entry = GlobalEntry.start(settings.entryPort(), settings.probe(), List.of(
-                    new GlobalEntry.Origin("a", setup.apps.get("a").uri(), 1),
-                    new GlobalEntry.Origin("b", setup.apps.get("b").uri(), 2)));
+                    new GlobalEntry.Origin("a", setup.apps.get("a").uri(), settings.priorityA()),
+                    new GlobalEntry.Origin("b", setup.apps.get("b").uri(), settings.priorityB())));
             return setup;
         } catch (Exception | Error e) {
             setup.close();

@@ -130,6 +130,9 @@ class MainTest {
         Result samples = run("local", "--sample-size", "2", "--successful-samples", "3");
         assertTrue(samples.code == Main.USAGE && samples.err.contains("cannot be more than --sample-size"), samples.err);
 
+        Result priority = run("local", "--priority-b", "9");
+        assertTrue(priority.code == Main.USAGE && priority.err.contains("--priority-b must be from 1 (tried first) to 5"), priority.err);
+
         Result entry = run("drill", "--entry", "ftp://x", "--db", "a,r,jdbc:postgresql://127.0.0.1:1/app");
         assertTrue(entry.code == Main.USAGE && entry.err.contains("--entry must be an http(s) URL"), entry.err);
     }
