@@ -635,7 +635,8 @@ final class Router implements AutoCloseable {
         Route r = route.get();
         Failover f = failover;
         List<RouterSnapshot.EndpointView> views = Arrays.stream(nodes).map(Router::view).collect(Collectors.toList());
-        return new RouterSnapshot(List.copyOf(views), name(r.writer), r.writer == null ? r.refusal : null,
+        List<String> readers = Arrays.stream(r.readers).map(Node::name).collect(Collectors.toUnmodifiableList());
+        return new RouterSnapshot(List.copyOf(views), name(r.writer), r.writer == null ? r.refusal : null, readers,
                 f == null ? null : f.from(), f == null ? null : f.to(), f == null ? null : f.at(),
                 f == null ? null : f.took(), rounds, Instant.now());
     }

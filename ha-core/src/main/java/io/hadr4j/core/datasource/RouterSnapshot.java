@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
  * @param endpoints            every endpoint, in configuration order
  * @param writeEndpoint        where writes go now, or null when they are refused
  * @param noWriteReason        why writes are refused, or null
+ * @param readEndpoints        the fresh secondaries of the local region that reads go to, preferred first; empty when
+ *                             reads go to the write endpoint (or, with no write endpoint either, wait for one)
  * @param lastFailoverFrom     the write endpoint before the last route change that followed a loss of the primary, or null
  * @param lastFailoverTo       the write endpoint after it, or null
  * @param lastFailoverAt       when it completed, or null
@@ -19,8 +21,12 @@ import java.util.stream.Collectors;
  * @param takenAt              when this snapshot was taken
  */
 public record RouterSnapshot(List<EndpointView> endpoints, String writeEndpoint, String noWriteReason,
-                             String lastFailoverFrom, String lastFailoverTo, Instant lastFailoverAt,
+                             List<String> readEndpoints, String lastFailoverFrom, String lastFailoverTo, Instant lastFailoverAt,
                              Duration lastFailoverDuration, long probeRounds, Instant takenAt) {
+
+    public RouterSnapshot {
+        readEndpoints = readEndpoints == null ? List.of() : List.copyOf(readEndpoints);
+    }
 
     /**
      * What the router last saw of one endpoint.
@@ -68,9 +74,15 @@ public record RouterSnapshot(List<EndpointView> endpoints, String writeEndpoint,
         return endpoints.stream().map(EndpointView::describe).collect(Collectors.joining("; "));
     }
 
+    /** Whether {@code readOnly().getConnection()} has somewhere to go now: a fresh local secondary or the write endpoint. */
+    public boolean readable() {
+        return writeEndpoint != null || !readEndpoints.isEmpty();
+    }
+
     @Override
     public String toString() {
         return "RouterSnapshot{write=" + (writeEndpoint != null ? writeEndpoint : "none (" + noWriteReason + ")")
+                + ", read=" + (readEndpoints.isEmpty() ? (writeEndpoint != null ? writeEndpoint : "none") : String.join(",", readEndpoints))
                 + ", endpoints=[" + describeEndpoints() + "], lastFailover="
                 + (lastFailoverAt == null ? "none" : lastFailoverFrom + " -> " + lastFailoverTo + " in "
                 + lastFailoverDuration.toMillis() + " ms at " + lastFailoverAt) + "}";

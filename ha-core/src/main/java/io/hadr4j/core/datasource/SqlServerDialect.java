@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * SQL Server and Azure SQL Database. Role from {@code DATABASEPROPERTYEX(DB_NAME(),'Updateability')} and, on
- * Azure SQL, the geo-replication role and lag from {@code sys.dm_geo_replication_link_status}. SQL Server has no
+ * Azure SQL, the geo-replication role and lag from {@code sys.dm_geo_replication_link_status}: a geo-secondary is
+ * {@link Role#SECONDARY}, any other database that refuses writes {@link Role#READ_ONLY}. SQL Server has no
  * epoch the router could compare, so two endpoints that both claim primary make writes fail closed.
  */
 final class SqlServerDialect implements Dialect {
@@ -46,9 +47,12 @@ final class SqlServerDialect implements Dialect {
                 if (classify(e) == ErrorKind.CONNECTION_LOST) throw e;
             }
             boolean writable = "READ_WRITE".equalsIgnoreCase(updateability);
-            if (writable && !"SECONDARY".equalsIgnoreCase(geoRole)) return new Status(Role.PRIMARY, null, Duration.ZERO, server);
-            if ("PRIMARY".equalsIgnoreCase(geoRole)) return new Status(Role.READ_ONLY, null, null, server);
-            return new Status(Role.SECONDARY, null, geoLag, server);
+            boolean geoSecondary = "SECONDARY".equalsIgnoreCase(geoRole);
+            if (writable && !geoSecondary) return new Status(Role.PRIMARY, null, Duration.ZERO, server);
+            if (geoSecondary) return new Status(Role.SECONDARY, null, geoLag, server);
+            // Read-only and no geo-secondary: a primary made read-only (ALTER DATABASE ... SET READ_ONLY), or a
+            // geo-primary that refuses writes. Routing treats it like a secondary of unknown lag (no writes, no reads).
+            return new Status(Role.READ_ONLY, null, null, server);
         } finally {
             if (!c.getAutoCommit()) c.rollback();
         }

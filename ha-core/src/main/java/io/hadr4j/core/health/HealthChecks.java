@@ -12,7 +12,13 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Factories for the built-in checks. The JDBC check is {@link JdbcHealthCheck}. */
+import io.hadr4j.core.datasource.RegionAwareDataSource;
+import io.hadr4j.core.datasource.RouterSnapshot;
+
+/**
+ * Factories for the built-in checks. The JDBC check for any DataSource is {@link JdbcHealthCheck}; the check for a
+ * {@link RegionAwareDataSource} is {@link #regionAwareDataSource(RegionAwareDataSource, ReadinessPolicy)}.
+ */
 public final class HealthChecks {
 
     /** The environment variable that names the region the process runs in. */
@@ -49,9 +55,9 @@ public final class HealthChecks {
 
     /**
      * A check from a source of data and a predicate that decides UP from that data. This is how a component that
-     * reports its state as a map plugs in; for example the region-aware DataSource's snapshot (write route, read
-     * route, each endpoint's role, lag, fenced state), with a {@link ReadinessPolicy} as the predicate when the
-     * snapshot carries {@code writable}/{@code readable}.
+     * reports its state as a map plugs in, with a {@link ReadinessPolicy} as the predicate when the map carries
+     * {@code writable}/{@code readable}; {@link #regionAwareDataSource(RegionAwareDataSource, ReadinessPolicy)} is
+     * built this way on the router's snapshot.
      */
     public static HealthCheck fromData(String name, Supplier<? extends Map<String, ?>> data,
                                        Predicate<? super Map<String, ?>> up, HealthGroup... groups) {
@@ -64,6 +70,77 @@ public final class HealthChecks {
             }
             return HealthResult.of(HealthStatus.of(up.test(snapshot)), snapshot);
         });
+    }
+
+    /**
+     * The check of a {@link RegionAwareDataSource}, named {@code database}, in the readiness group only (liveness must
+     * never depend on a database). See {@link #regionAwareDataSource(String, RegionAwareDataSource, ReadinessPolicy,
+     * HealthGroup...)}.
+     */
+    public static HealthCheck regionAwareDataSource(RegionAwareDataSource dataSource, ReadinessPolicy policy) {
+        return regionAwareDataSource("database", dataSource, policy, HealthGroup.READINESS);
+    }
+
+    /**
+     * A check that reports what the router of {@code dataSource} believes ({@link RegionAwareDataSource#snapshot()}):
+     * it runs no query of its own, so it costs the database nothing and never waits on it; the router's background
+     * probe (bounded by its probe timeout) keeps the snapshot current. {@code policy} decides UP or DOWN:
+     * {@link ReadinessPolicy#REQUIRE_WRITABLE} (the usual choice) is UP while writes have a route,
+     * {@link ReadinessPolicy#ALLOW_READ_ONLY} also while only reads have one (read-only degraded mode).
+     *
+     * <p>Data:
+     * <ul>
+     *   <li>{@value ReadinessPolicy#WRITABLE}: an endpoint takes writes; {@value ReadinessPolicy#READABLE}: the read
+     *       view has somewhere to go (a fresh secondary of the local region, or the write endpoint);
+     *       {@code policy}</li>
+     *   <li>{@code writeEndpoint} (or {@code "none"} and {@code noWriteReason}); {@code readRoute}: where reads go,
+     *       comma-separated, or {@code "none"}</li>
+     *   <li>per endpoint {@code n}: {@code endpoint.n.region}, {@code .role}, {@code .fenced}, {@code .lagMs}
+     *       ({@code "unknown"} when it cannot be measured), {@code .epoch} when known, {@code .error} when its last
+     *       probe failed</li>
+     *   <li>after a failover: {@code lastFailover} ({@code "a -> b"}), {@code lastFailoverMs} (from losing the old
+     *       primary to routing writes to the new one) and {@code lastFailoverAt}</li>
+     * </ul>
+     * No URL, user or password: the endpoints' DataSources are never read.
+     */
+    public static HealthCheck regionAwareDataSource(String name, RegionAwareDataSource dataSource, ReadinessPolicy policy,
+                                                    HealthGroup... groups) {
+        if (dataSource == null) {
+            throw new IllegalArgumentException("regionAwareDataSource needs the RegionAwareDataSource to report on, not null");
+        }
+        if (policy == null) {
+            throw new IllegalArgumentException("regionAwareDataSource needs a ReadinessPolicy: REQUIRE_WRITABLE or ALLOW_READ_ONLY");
+        }
+        return fromData(name, () -> routerData(dataSource, policy), policy, groups);
+    }
+
+    private static Map<String, Object> routerData(RegionAwareDataSource dataSource, ReadinessPolicy policy) {
+        RouterSnapshot s = dataSource.snapshot();
+        boolean open = !dataSource.isClosed();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put(ReadinessPolicy.WRITABLE, open && s.writeEndpoint() != null);
+        data.put(ReadinessPolicy.READABLE, open && s.readable());
+        data.put("policy", policy.name());
+        if (!open) data.put("error", "the RegionAwareDataSource is closed");
+        data.put("writeEndpoint", s.writeEndpoint() != null ? s.writeEndpoint() : "none");
+        data.put("noWriteReason", s.noWriteReason());
+        data.put("readRoute", !s.readEndpoints().isEmpty() ? String.join(",", s.readEndpoints())
+                : s.writeEndpoint() != null ? s.writeEndpoint() : "none");
+        for (RouterSnapshot.EndpointView e : s.endpoints()) {
+            String p = "endpoint." + e.name() + ".";
+            data.put(p + "region", e.region());
+            data.put(p + "role", e.role().name());
+            data.put(p + "fenced", e.fenced());
+            data.put(p + "lagMs", e.lag() == null ? "unknown" : e.lag().toMillis());
+            data.put(p + "epoch", e.epoch());
+            data.put(p + "error", e.lastError());
+        }
+        if (s.lastFailoverAt() != null) {
+            data.put("lastFailover", s.lastFailoverFrom() + " -> " + s.lastFailoverTo());
+            data.put("lastFailoverMs", s.lastFailoverDuration().toMillis());
+            data.put("lastFailoverAt", s.lastFailoverAt().toString());
+        }
+        return data;
     }
 
     /**

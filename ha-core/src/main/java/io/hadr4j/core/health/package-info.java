@@ -8,6 +8,8 @@
  *     .register(HealthChecks.regionFromEnvironment())
  *     .register(JdbcHealthCheck.custom().dataSource(dataSource)
  *         .writableQuery(JdbcHealthCheck.POSTGRESQL_WRITABLE_QUERY).build())
+ *     // or, over a RegionAwareDataSource: its router's view, no query of its own
+ *     // .register(HealthChecks.regionAwareDataSource(regionAwareDataSource, ReadinessPolicy.REQUIRE_WRITABLE))
  *     .start();
  * context.addServlet(new ServletHolder(new HealthServlet(health, HealthServlet.loopbackCallers())), "/health/*");
  * health.installShutdownHook(server::stop);

@@ -112,14 +112,20 @@ final class PgRouterSupport implements AutoCloseable {
 
     /** How many of {@code ids} are present on {@code node}. */
     static long countPresent(PgNode node, List<Long> ids) throws SQLException {
+        return presentOn(node, ids).size();
+    }
+
+    /** Which of {@code ids} are present on {@code node}, in ascending order. */
+    static List<Long> presentOn(PgNode node, List<Long> ids) throws SQLException {
+        List<Long> present = new ArrayList<>();
         try (Connection c = node.directDataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM writes WHERE id = ANY (?)")) {
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM writes WHERE id = ANY (?) ORDER BY id")) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                while (rs.next()) present.add(rs.getLong(1));
             }
         }
+        return present;
     }
 
     static List<Integer> pidsOf(PgNode node, String applicationName) throws SQLException {

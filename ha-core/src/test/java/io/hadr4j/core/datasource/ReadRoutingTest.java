@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +78,7 @@ class ReadRoutingTest {
             assertTrue(inRecovery(c), "a fresh local secondary serves reads");
             assertEquals(b.port(), serverPort(c));
         }
+        assertEquals(List.of("b"), ds.snapshot().readEndpoints(), "the snapshot shows the read route");
         // Replay paused on the standby while the primary keeps writing: the standby falls behind.
         b.execute("SELECT pg_wal_replay_pause()");
         long id = 1_000_000;
@@ -90,6 +92,8 @@ class ReadRoutingTest {
             assertFalse(inRecovery(c), "a secondary behind the bound is not used: " + ds.snapshot());
             assertEquals(a.port(), serverPort(c));
         }
+        await("no secondary in the read route", Duration.ofSeconds(5), () -> ds.snapshot().readEndpoints().isEmpty());
+        assertTrue(ds.snapshot().readable(), "reads still have the primary: " + ds.snapshot());
         b.execute("SELECT pg_wal_replay_resume()");
         await("the standby to catch up and serve reads again", Duration.ofSeconds(15),
                 () -> ds.snapshot().endpoint("b").lag() != null && ds.snapshot().endpoint("b").lag().compareTo(Duration.ofSeconds(1)) <= 0);

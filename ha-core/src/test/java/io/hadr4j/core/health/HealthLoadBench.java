@@ -1,5 +1,8 @@
 package io.hadr4j.core.health;
 
+import io.hadr4j.testkit.PgNode;
+import io.hadr4j.testkit.TwoRegionPostgres;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,16 +16,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Locale;
 
 /**
  * Load benchmark for the health endpoint (for {@code bench/run health}; not a unit test): starts Jetty with
  * the servlet on a loopback port, fires probes from {@code concurrency} keep-alive HTTP/1.1 connections (raw
  * sockets, so the client costs little) for {@code seconds}, and prints
- * {@code RESULT health rps=... p50ms=... p99ms=... dbQueries=...}, where dbQueries counts evaluations of the
- * simulated database check (each sleeps {@code checkMs}) during the measured period.
+ * {@code RESULT health rps=... p50ms=... p99ms=... dbQueries=...}, where dbQueries is the number of times the
+ * testkit's real primary ran the readiness check's query during the measured period (pg_stat_statements).
  *
- * <p>Arguments as {@code key=value}: {@code seconds=10 warmup=3 concurrency=16 path=/health/ready checkMs=5
+ * <p>Arguments as {@code key=value}: {@code seconds=10 warmup=3 concurrency=16 path=/health/ready
  * interval=1000}.
  */
 public final class HealthLoadBench {
@@ -40,32 +43,38 @@ public final class HealthLoadBench {
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "3"));
         int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "16"));
         String path = opts.getOrDefault("path", "/health/ready");
-        long checkMs = Long.parseLong(opts.getOrDefault("checkMs", "5"));
         long intervalMs = Long.parseLong(opts.getOrDefault("interval", "1000"));
 
-        AtomicLong dbQueries = new AtomicLong();
         HealthRegistryConfig config = HealthRegistryConfig.custom().interval(Duration.ofMillis(intervalMs))
                 .timeout(Duration.ofMillis(Math.max(1, intervalMs / 2))).build();
-        try (HealthRegistry registry = HealthRegistry.of(config)
-                .register(HealthChecks.region("bench-region", "zone-1", "bench-host"))
-                .register(HealthCheck.of("database", HealthGroup.READINESS, () -> {
-                    dbQueries.incrementAndGet();
-                    Thread.sleep(checkMs);
-                    return HealthResult.up().withData("readable", true).withData("writable", true);
-                })).start();
-             HealthHttp http = HealthHttp.start(context ->
-                     HealthHttp.mount(context, "/health", new HealthServlet(registry)))) {
-            HealthHttp.await(Duration.ofSeconds(10), "readiness UP",
-                    () -> registry.report(HealthGroup.READINESS).status() == HealthStatus.UP);
-            run(http.port(), path, concurrency, Duration.ofSeconds(warmup));
-            long queriesBefore = dbQueries.get();
-            long[] latencies = run(http.port(), path, concurrency, Duration.ofSeconds(seconds));
-            long queries = dbQueries.get() - queriesBefore;
-            Arrays.sort(latencies);
-            double rps = latencies.length / (double) seconds;
-            System.out.printf("RESULT health rps=%.0f p50ms=%.3f p99ms=%.3f dbQueries=%d%n", rps,
-                    percentile(latencies, 0.50), percentile(latencies, 0.99), queries);
+        try (TwoRegionPostgres db = TwoRegionPostgres.builder().build().start()) {
+            PgNode primary = db.nodeA();
+            JdbcHealthCheck database = JdbcHealthCheck.custom().name("database").dataSource(primary.dataSource())
+                    .writableQuery(JdbcHealthCheck.POSTGRESQL_WRITABLE_QUERY).timeout(config.timeout()).build();
+            try (HealthRegistry registry = HealthRegistry.of(config)
+                    .register(HealthChecks.region("bench-region", "zone-1", "bench-host"))
+                    .register(database).start();
+                 HealthHttp http = HealthHttp.start(context ->
+                         HealthHttp.mount(context, "/health", new HealthServlet(registry)))) {
+                HealthHttp.await(Duration.ofSeconds(10), "readiness UP",
+                        () -> registry.report(HealthGroup.READINESS).status() == HealthStatus.UP);
+                run(http.port(), path, concurrency, Duration.ofSeconds(warmup));
+                long queriesBefore = checkQueries(primary);
+                long[] latencies = run(http.port(), path, concurrency, Duration.ofSeconds(seconds));
+                long queries = checkQueries(primary) - queriesBefore;
+                Arrays.sort(latencies);
+                double rps = latencies.length / (double) seconds;
+                System.out.printf(Locale.ROOT, "probes=%d over %d s from %d connections; the database check ran every %d ms%n",
+                        latencies.length, seconds, concurrency, intervalMs);
+                System.out.printf(Locale.ROOT, "RESULT health rps=%.0f p50ms=%.3f p99ms=%.3f dbQueries=%d%n", rps,
+                        percentile(latencies, 0.50), percentile(latencies, 0.99), queries);
+            }
         }
+    }
+
+    /** How many times the server ran the health check's query (pg_stat_statements). */
+    private static long checkQueries(PgNode node) {
+        return node.queryForLong("SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE query LIKE '%hadr4j_health_writable%'");
     }
 
     /** Runs the probes; returns every request's latency in nanoseconds. */

@@ -24,7 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * about that much data with plain SQL (rows of about 1 KB, stored uncompressed), takes a base backup,
  * changes about a third of that again (updates and inserts: the WAL to replay), notes the instant,
  * archives the WAL, restores to the instant and checks the row count. It prints one line per size:
- * <pre>RESULT restore size=100MB dataMB=... backupMB=... backupMs=... restoreMs=... walReplayedMB=...</pre>
+ * <pre>restore size=100MB dataMB=... backupMB=... backupMs=... restoreMs=... walReplayedMB=...</pre>
+ * and at the end one line {@code RESULT restore 100MB.backupMs=... 100MB.restoreMs=... ...}.
  */
 public final class RestoreBench {
     private static final int ROW_BYTES = 1045; // ~960 characters of text plus tuple and page overhead
@@ -38,7 +39,16 @@ public final class RestoreBench {
         for (String size : sizes) {
             results.add(run(size, megabytes(size)));
         }
-        results.forEach(System.out::println);
+        StringBuilder line = new StringBuilder("RESULT restore");
+        for (String r : results) {
+            System.out.println(r);
+            String[] kv = r.split(" ");
+            String size = kv[1].substring("size=".length());
+            for (int i = 2; i < kv.length; i++) {
+                line.append(' ').append(size).append('.').append(kv[i]);
+            }
+        }
+        System.out.println(line);
     }
 
     static long megabytes(String size) {
@@ -84,7 +94,7 @@ public final class RestoreBench {
                     throw new IllegalStateException("the restored copy is wrong: " + check);
                 }
                 long walReplayed = events.stream().filter(e -> e.phase().equals("replay")).mapToLong(Progress::bytesDone).max().orElse(0);
-                return String.format(Locale.ROOT, "RESULT restore size=%s dataMB=%d backupMB=%d backupMs=%d restoreMs=%d walReplayedMB=%d",
+                return String.format(Locale.ROOT, "restore size=%s dataMB=%d backupMB=%d backupMs=%d restoreMs=%d walReplayedMB=%d",
                         label, dataMB, backup.sizeBytes() >> 20, backupMs, restoreMs, walReplayed >> 20);
             }
         } finally {

@@ -1,0 +1,128 @@
+package io.hadr4j.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hadr4j.core.datasource.Endpoint;
+import io.hadr4j.core.datasource.RegionAwareDataSource;
+import io.hadr4j.core.datasource.RouterConfig;
+import io.hadr4j.testkit.PgNode;
+import io.hadr4j.testkit.TwoRegionPostgres;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cost hadr4j adds on the hot path: {@code getConnection()}+{@code close()}, and a simple query, through
+ * a RegionAwareDataSource versus the same HikariCP pool used directly, against the testkit's real primary.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class OverheadBench {
+    private TwoRegionPostgres db;
+    private HikariDataSource poolA;
+    private HikariDataSource poolB;
+    private RegionAwareDataSource hadr4j;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        db = TwoRegionPostgres.builder().build().start();
+        poolA = pool(db.nodeA());
+        poolB = pool(db.nodeB());
+        hadr4j = RegionAwareDataSource.create(RouterConfig.custom().localRegion(db.nodeA().region()).build(),
+                Endpoint.of("a", db.nodeA().region(), poolA), Endpoint.of("b", db.nodeB().region(), poolB));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        hadr4j.close();
+        poolA.close();
+        poolB.close();
+        db.close();
+    }
+
+    private static HikariDataSource pool(PgNode node) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(node.jdbcUrl());
+        c.setUsername(node.user());
+        c.setPassword(node.password());
+        return new HikariDataSource(c);
+    }
+
+    @Benchmark
+    public void getConnectionHikari(Blackhole bh) throws SQLException {
+        borrow(poolA, bh);
+    }
+
+    @Benchmark
+    public void getConnectionHadr4j(Blackhole bh) throws SQLException {
+        borrow(hadr4j, bh);
+    }
+
+    @Benchmark
+    public int queryHikari() throws SQLException {
+        return query(poolA);
+    }
+
+    @Benchmark
+    public int queryHadr4j() throws SQLException {
+        return query(hadr4j);
+    }
+
+    private static void borrow(DataSource ds, Blackhole bh) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            bh.consume(c);
+        }
+    }
+
+    private static int query(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    static void run(String[] args) throws Exception {
+        Collection<RunResult> results = new Runner(new OptionsBuilder().include(OverheadBench.class.getName() + ".*").build()).run();
+        Map<String, Double> ns = new HashMap<>();
+        for (RunResult r : results) {
+            String label = r.getParams().getBenchmark();
+            ns.put(label.substring(label.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+        }
+        double getHikari = ns.get("getConnectionHikari");
+        double getHadr4j = ns.get("getConnectionHadr4j");
+        double qHikari = ns.get("queryHikari");
+        double qHadr4j = ns.get("queryHadr4j");
+        System.out.printf(Locale.ROOT, "RESULT overhead getConnectionHikariNs=%.1f getConnectionHadr4jNs=%.1f getConnectionOverheadPct=%.1f "
+                        + "queryHikariUs=%.2f queryHadr4jUs=%.2f queryOverheadPct=%.1f%n",
+                getHikari, getHadr4j, 100 * (getHadr4j - getHikari) / getHikari,
+                qHikari / 1000, qHadr4j / 1000, 100 * (qHadr4j - qHikari) / qHikari);
+    }
+}
