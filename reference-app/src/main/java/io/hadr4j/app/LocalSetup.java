@@ -20,16 +20,19 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Everything {@code local} runs: the testkit's two-region PostgreSQL (region A primary, region B standby),
  * one app process per region (the same classpath, command {@code serve}), each reaching both database nodes
  * through the testkit's fault proxies, and a {@link GlobalEntry} with region A's app at priority 1 and region
- * B's at priority 2. {@link #close()} destroys the app processes, stops the entry and the database.
+ * B's at priority 2. {@link #close()} destroys the app processes, stops the entry and the database, and deletes
+ * the work directory (app logs, backups) unless {@code -Dhadr4j.pg.keep=true}.
  */
 final class LocalSetup implements AutoCloseable {
     static final String REGION_A = "region-a";
@@ -205,6 +208,20 @@ final class LocalSetup implements AutoCloseable {
             entry.close();
         }
         db.close();
+        if (Boolean.getBoolean("hadr4j.pg.keep")) {
+            log.info("keeping {} (-Dhadr4j.pg.keep=true)", workDir);
+        } else {
+            deleteTree(workDir);
+        }
+    }
+
+    /** Deletes the app logs, backups and restored copies under the work directory, as the testkit does with its own. */
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("could not delete {}", dir, e);
+        }
     }
 
     private static String javaExecutable() {
