@@ -84,7 +84,7 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
         if (region == null || region.isBlank()) {
             throw new ConfigException("the region is not set: pass --region NAME or set HADR_REGION (App Service sets REGION_NAME)");
         }
-        String zone = o.string("zone", "", "HADR_ZONE");
+        String zone = o.string("zone", "-", "HADR_ZONE");
         String host = o.string("host-name", localHostName(), "WEBSITE_SITE_NAME", "HOSTNAME");
         int port = o.port("port", 8080, "PORT");
         List<DbEndpoint> endpoints = new ArrayList<>();

@@ -184,11 +184,20 @@ final class AppServer implements AutoCloseable {
                         .append(escape(String.valueOf(info.get(key)))).append("</td></tr>\n");
             }
         }
+        StringBuilder endpoints = new StringBuilder();
+        for (Object e : (List<?>) info.get("endpoints")) {
+            Map<?, ?> v = (Map<?, ?>) e;
+            endpoints.append("<tr><td>").append(escape(String.valueOf(v.get("name")))).append("</td><td>")
+                    .append(escape(String.valueOf(v.get("region")))).append("</td><td>").append(escape(String.valueOf(v.get("role"))))
+                    .append(Boolean.TRUE.equals(v.get("fenced")) ? " (fenced)" : "").append("</td><td>")
+                    .append(v.get("lagMillis") == null ? "-" : v.get("lagMillis") + " ms").append("</td></tr>\n");
+        }
         return "<!doctype html><html><head><meta charset=\"utf-8\"><title>hadr4j reference app — "
                 + escape(String.valueOf(info.get("region"))) + "</title><style>body{font-family:system-ui,sans-serif;margin:2em}"
-                + "th{text-align:left;padding-right:1em}h1{font-size:1.4em}</style></head><body><h1>Served from region "
+                + "th,td{text-align:left;padding-right:1em}h1{font-size:1.4em}</style></head><body><h1>Served from region "
                 + escape(String.valueOf(info.get("region"))) + "</h1><table>\n" + rows
-                + "</table><p><a href=\"/api/info\">/api/info</a> · <a href=\"/health\">/health</a></p></body></html>";
+                + "</table><h2>Database endpoints, as this instance's DataSource sees them</h2><table><tr><th>name</th><th>region</th>"
+                + "<th>role</th><th>replication lag</th></tr>\n" + endpoints + "</table><p><a href=\"/api/info\">/api/info</a> · <a href=\"/health\">/health</a></p></body></html>";
     }
 
     static String escape(String s) {

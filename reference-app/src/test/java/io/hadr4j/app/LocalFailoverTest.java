@@ -51,6 +51,7 @@ class LocalFailoverTest {
             // The app's other pages, straight and through the entry.
             HttpResponse<String> page = get(setup.entryUri().resolve("/"));
             assertTrue(page.body().contains("Served from region region-a"), page.body());
+            assertTrue(page.body().contains("<td>b</td><td>region-b</td><td>SECONDARY</td>"), page.body());
             for (String path : List.of("/health", "/health/live", "/health/ready", "/health/started", "/api/health")) {
                 HttpResponse<String> head = http.send(HttpRequest.newBuilder(setup.appUri("b").resolve(path))
                         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
