@@ -33,15 +33,13 @@ class ConcurrencyTest {
 
     @BeforeAll
     static void start() {
-        db = TwoRegionPostgres.builder().regions("region-a", "region-b").build().start();
-        PgRouterSupport.createWritesTable(db);
-        env = new PgRouterSupport(db, 8);
+        env = PgRouterSupport.startCluster(false, 8);
+        db = env.db;
     }
 
     @AfterAll
     static void stop() {
         if (env != null) env.close();
-        if (db != null) db.close();
     }
 
     @Test

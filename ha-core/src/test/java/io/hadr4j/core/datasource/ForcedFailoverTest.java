@@ -31,15 +31,13 @@ class ForcedFailoverTest {
 
     @BeforeAll
     static void start() {
-        db = TwoRegionPostgres.builder().regions("region-a", "region-b").synchronousReplication(true).build().start();
-        PgRouterSupport.createWritesTable(db);
-        env = new PgRouterSupport(db, 4);
+        env = PgRouterSupport.startCluster(true, 4);
+        db = env.db;
     }
 
     @AfterAll
     static void stop() {
         if (env != null) env.close();
-        if (db != null) db.close();
     }
 
     @Test

@@ -28,10 +28,33 @@ final class PgRouterSupport implements AutoCloseable {
     final List<RouterEvent> events = new CopyOnWriteArrayList<>();
     RegionAwareDataSource ds;
 
+    private final boolean ownsDb;
+
     PgRouterSupport(TwoRegionPostgres db, int poolSize) {
+        this(db, poolSize, false);
+    }
+
+    private PgRouterSupport(TwoRegionPostgres db, int poolSize, boolean ownsDb) {
         this.db = db;
+        this.ownsDb = ownsDb;
         this.poolA = pool(db.nodeA(), poolSize);
         this.poolB = pool(db.nodeB(), poolSize);
+    }
+
+    /**
+     * A new two-region testkit (nodes a and b in region-a and region-b) with the writes table, and pools of
+     * {@code poolSize} over it; {@link #close()} closes the testkit too. One per test class.
+     */
+    static PgRouterSupport startCluster(boolean synchronous, int poolSize) {
+        TwoRegionPostgres db = TwoRegionPostgres.builder().regions("region-a", "region-b")
+                .synchronousReplication(synchronous).build().start();
+        try {
+            createWritesTable(db);
+            return new PgRouterSupport(db, poolSize, true);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     /** A HikariCP pool through the node's fault proxy, with short timeouts so that faults show quickly. */
@@ -166,5 +189,6 @@ final class PgRouterSupport implements AutoCloseable {
         if (ds != null) ds.close();
         poolA.close();
         poolB.close();
+        if (ownsDb) db.close();
     }
 }

@@ -23,15 +23,13 @@ class SwitchoverTest {
 
     @BeforeAll
     static void start() {
-        db = TwoRegionPostgres.builder().regions("region-a", "region-b").build().start();
-        PgRouterSupport.createWritesTable(db);
-        env = new PgRouterSupport(db, 4);
+        env = PgRouterSupport.startCluster(false, 4);
+        db = env.db;
     }
 
     @AfterAll
     static void stop() {
         if (env != null) env.close();
-        if (db != null) db.close();
     }
 
     @Test
