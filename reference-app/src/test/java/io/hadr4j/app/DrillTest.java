@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -87,13 +88,17 @@ class DrillTest {
     void headlessChromiumRendersTheTimelineChart() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "skipped: /usr/bin/chromium is absent (install it with: apt-get install -y chromium)");
         assertEquals(Main.OK, exitCode, output);
-        Path profile = Files.createTempDirectory("hadr4j-chromium-");
+        Path profile = dir.resolve("chromium-profile");
         Path dom = dir.resolve("dom.html");
         Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--dump-dom", dir.resolve(DrillReport.HTML_FILE).toUri().toString())
                 .redirectOutput(dom.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium did not finish within 90 s");
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            fail("chromium did not finish within 90 s");
+        }
         assertEquals(0, p.exitValue());
         String rendered = Files.readString(dom);
         assertTrue(rendered.contains("data-rendered=\"true\""), "the page's script ran to the end");
