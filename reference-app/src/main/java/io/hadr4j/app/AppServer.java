@@ -1,0 +1,206 @@
+package io.hadr4j.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hadr4j.core.health.HealthChecks;
+import io.hadr4j.core.health.HealthRegistry;
+import io.hadr4j.core.health.HealthRegistryConfig;
+import io.hadr4j.core.health.HealthServlet;
+import io.hadr4j.core.health.JdbcHealthCheck;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One app instance: {@code /} (HTML) and {@code /api/info} (JSON) show where the request was served and a
+ * visit counter written through the region-aware DataSource; {@code /health/*} and {@code /api/health/*} serve
+ * MicroProfile Health for Azure Front Door, App Service and the OCI load balancer.
+ */
+final class AppServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AppConfig config;
+    private final AppSql sql;
+    private final RoutedDatabase database;
+    private final DataSource db;
+    private final HealthRegistry health;
+    private final Server server;
+    private volatile String lastWriteEndpoint = "-";
+    private volatile String lastReadEndpoint = "-";
+    private volatile boolean schemaReady;
+
+    private AppServer(AppConfig config) {
+        this.config = config;
+        this.sql = AppSql.of(config.endpoints());
+        this.database = new RoutedDatabase("app-" + config.region(), config.region(), config.endpoints(),
+                config.dbUser(), config.dbPassword(), config.routerProbeInterval());
+        this.db = database.dataSource();
+        this.health = HealthRegistry.of(HealthRegistryConfig.custom().interval(config.healthInterval())
+                        .timeout(checkTimeout(config.healthInterval())).build())
+                .register(HealthChecks.region(config.region(), config.zone(), config.host()))
+                .register(JdbcHealthCheck.custom().name("database").dataSource(db)
+                        .writableQuery(sql.writable).build());
+        this.server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setPort(config.port());
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        HealthServlet healthServlet = new HealthServlet(health, HealthServlet.loopbackCallers());
+        context.addServlet(new ServletHolder(healthServlet), "/health/*");
+        context.addServlet(new ServletHolder(healthServlet), "/api/health/*");
+        context.addServlet(new ServletHolder(new InfoServlet()), "/api/info");
+        context.addServlet(new ServletHolder(new InfoServlet()), "");
+        server.setHandler(context);
+        server.setStopTimeout(2_000);
+    }
+
+    /**
+     * Checks that at least one database endpoint answers (a wrong URL or password fails here, with a message
+     * naming the endpoint), then starts the health checks and the HTTP server.
+     */
+    static AppServer start(AppConfig config) throws Exception {
+        RoutedDatabase.requireOneReachable(config.endpoints(), config.dbUser(), config.dbPassword());
+        AppServer app = new AppServer(config);
+        try {
+            app.createSchema();
+            app.health.start();
+            try {
+                app.server.start();
+            } catch (IOException e) {
+                throw Options.portInUse(config.port(), e);
+            }
+            return app;
+        } catch (Exception e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    /** A check may take half the interval, at most 2 s: the registry needs the timeout below the interval. */
+    private static Duration checkTimeout(Duration interval) {
+        Duration half = interval.dividedBy(2);
+        return half.compareTo(Duration.ofSeconds(2)) < 0 ? half : Duration.ofSeconds(2);
+    }
+
+    int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    void join() throws InterruptedException {
+        server.join();
+    }
+
+    private void createSchema() {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql.visitsTable);
+            schemaReady = true;
+        } catch (SQLException e) {
+            // The primary may be away right now; the next visit creates the table then.
+        }
+    }
+
+    /** Counts a visit on the primary and reads the counter back through the read view; never throws. */
+    Map<String, Object> info() {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("region", config.region());
+        info.put("zone", config.zone());
+        info.put("host", config.host());
+        info.put("time", Instant.now().toString());
+        if (!schemaReady) {
+            createSchema();
+        }
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery(sql.visit)) {
+                rs.next();
+                info.put("visits", rs.getLong(1));
+            }
+            lastWriteEndpoint = database.writeEndpoint();
+        } catch (SQLException e) {
+            info.put("error", "write failed: " + e.getMessage());
+        }
+        try (Connection c = database.readView().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql.readVisits)) {
+            rs.next();
+            info.put("visitsRead", rs.getLong(1));
+            lastReadEndpoint = database.endpointServing(rs.getBoolean(2));
+        } catch (SQLException e) {
+            info.putIfAbsent("error", "read failed: " + e.getMessage());
+        }
+        info.put("lastWriteEndpoint", lastWriteEndpoint);
+        info.put("lastReadEndpoint", lastReadEndpoint);
+        info.put("endpoints", database.endpoints());
+        return info;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // stopping anyway
+        }
+        health.close();
+        database.close();
+    }
+
+    private final class InfoServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            Map<String, Object> info = info();
+            resp.setHeader("Cache-Control", "no-store");
+            resp.setStatus(info.containsKey("error") ? 503 : 200);
+            if ("/api/info".equals(req.getServletPath())) {
+                resp.setContentType("application/json; charset=UTF-8");
+                JSON.writeValue(resp.getOutputStream(), info);
+            } else {
+                resp.setContentType("text/html; charset=UTF-8");
+                resp.getWriter().write(html(info));
+            }
+        }
+    }
+
+    private static String html(Map<String, Object> info) {
+        StringBuilder rows = new StringBuilder();
+        for (String key : List.of("region", "zone", "host", "visits", "lastWriteEndpoint", "lastReadEndpoint", "time", "error")) {
+            if (info.containsKey(key)) {
+                rows.append("<tr><th>").append(key).append("</th><td id=\"").append(key).append("\">")
+                        .append(escape(String.valueOf(info.get(key)))).append("</td></tr>\n");
+            }
+        }
+        StringBuilder endpoints = new StringBuilder();
+        for (Object e : (List<?>) info.get("endpoints")) {
+            Map<?, ?> v = (Map<?, ?>) e;
+            endpoints.append("<tr><td>").append(escape(String.valueOf(v.get("name")))).append("</td><td>")
+                    .append(escape(String.valueOf(v.get("region")))).append("</td><td>").append(escape(String.valueOf(v.get("role"))))
+                    .append(Boolean.TRUE.equals(v.get("fenced")) ? " (fenced)" : "").append("</td><td>")
+                    .append(v.get("lagMillis") == null ? "-" : v.get("lagMillis") + " ms").append("</td></tr>\n");
+        }
+        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>hadr4j reference app — "
+                + escape(String.valueOf(info.get("region"))) + "</title><style>body{font-family:system-ui,sans-serif;margin:2em}"
+                + "th,td{text-align:left;padding-right:1em}h1{font-size:1.4em}</style></head><body><h1>Served from region "
+                + escape(String.valueOf(info.get("region"))) + "</h1><table>\n" + rows
+                + "</table><h2>Database endpoints, as this instance's DataSource sees them</h2><table><tr><th>name</th><th>region</th>"
+                + "<th>role</th><th>replication lag</th></tr>\n" + endpoints + "</table><p><a href=\"/api/info\">/api/info</a> · <a href=\"/health\">/health</a></p></body></html>";
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,178 @@
+package io.hadr4j.app;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Command-line flags ({@code --name value} or {@code --name=value}, repeatable) with environment-variable
+ * fallbacks, parsed and checked up front. Every problem is a {@link ConfigException} whose message says
+ * what to change.
+ */
+final class Options {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    private final Map<String, List<String>> flags = new LinkedHashMap<>();
+    private final Function<String, String> env;
+    private final Set<String> known = new TreeSet<>();
+
+    private Options(Function<String, String> env) {
+        this.env = env;
+    }
+
+    static Options parse(List<String> args, Function<String, String> env) {
+        Options o = new Options(env);
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new ConfigException("unexpected argument '" + arg + "': flags look like --name value");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                value = args.get(++i);
+            } else {
+                value = "true";
+            }
+            o.flags.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return o;
+    }
+
+    /** The flag's last value, else the first set environment variable among {@code envNames}, else {@code def}. */
+    String string(String flag, String def, String... envNames) {
+        known.add(flag);
+        List<String> values = flags.get(flag);
+        if (values != null) {
+            return values.get(values.size() - 1);
+        }
+        for (String e : envNames) {
+            String v = env.apply(e);
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return def;
+    }
+
+    /** Only from the environment: for secrets, which must not appear on a command line that {@code ps} shows. */
+    String secretFromEnvironment(String envName) {
+        if (flags.keySet().stream().anyMatch(f -> f.contains("password") || f.contains("secret"))) {
+            throw new ConfigException("passwords are not accepted as flags (other users can read a command line); set "
+                    + envName + " in the environment instead");
+        }
+        return env.apply(envName);
+    }
+
+    /** Every value of a repeatable flag, else the environment variable's whitespace-separated values. */
+    List<String> all(String flag, String envName) {
+        known.add(flag);
+        List<String> values = flags.get(flag);
+        if (values != null) {
+            return List.copyOf(values);
+        }
+        String v = env.apply(envName);
+        if (v == null || v.isBlank()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : v.trim().split("\\s+")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    boolean flag(String flag) {
+        known.add(flag);
+        return flags.containsKey(flag) && !"false".equals(string(flag, "false"));
+    }
+
+    int port(String flag, int def, String... envNames) {
+        String v = string(flag, null, envNames);
+        if (v == null) {
+            return def;
+        }
+        int p = integer(flag, v);
+        if (p < 0 || p > 65535) {
+            throw new ConfigException("--" + flag + " must be a TCP port from 1 to 65535 (or 0 for any free port), got '" + v + "'");
+        }
+        return p;
+    }
+
+    int positiveInt(String flag, int def) {
+        String v = string(flag, null);
+        if (v == null) {
+            return def;
+        }
+        int n = integer(flag, v);
+        if (n < 1) {
+            throw new ConfigException("--" + flag + " must be 1 or more, got '" + v + "'");
+        }
+        return n;
+    }
+
+    Duration duration(String flag, Duration def) {
+        String v = string(flag, null);
+        if (v == null) {
+            return def;
+        }
+        Matcher m = DURATION.matcher(v.trim());
+        if (!m.matches()) {
+            throw new ConfigException("--" + flag + " must be a duration such as 500ms, 2s, 5m or 1h, got '" + v + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "ms": return Duration.ofMillis(n);
+            case "s": return Duration.ofSeconds(n);
+            case "m": return Duration.ofMinutes(n);
+            default: return Duration.ofHours(n);
+        }
+    }
+
+    /** Fails on flags that no getter asked for: a typo must not be silently ignored. Call after reading every flag. */
+    void rejectUnknown(String command) {
+        for (String f : flags.keySet()) {
+            if (!known.contains(f)) {
+                throw new ConfigException("unknown flag --" + f + " for '" + command + "'; the flags it takes are: --"
+                        + String.join(", --", known));
+            }
+        }
+    }
+
+    /** A port that cannot be bound (Jetty wraps the BindException in an IOException). */
+    static ConfigException portInUse(int port, IOException e) {
+        return new ConfigException("cannot listen on port " + port + " (" + e.getMessage()
+                + "): another program uses it; pass --port with a free port, or 0 for any free port");
+    }
+
+    private static int integer(String flag, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--" + flag + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    /** Bad configuration: the message says what to change. */
+    static final class ConfigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ConfigException(String message) {
+            super(message);
+        }
+    }
+}
