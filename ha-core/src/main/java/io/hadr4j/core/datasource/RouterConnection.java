@@ -1,5 +1,6 @@
 package io.hadr4j.core.datasource;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -43,12 +44,39 @@ final class RouterConnection implements Connection {
     private final boolean write;
     private final Connection raw;
     private volatile boolean reported;
+    private int slot; // in node.open; NOT_OPEN once closed (written by the thread that opens/closes it)
+    private volatile boolean closed;
+
+    private static final int NOT_OPEN = Integer.MIN_VALUE;
+    private static final Constructor<?> STATEMENT = proxyConstructor(Statement.class);
+    private static final Constructor<?> PREPARED_STATEMENT = proxyConstructor(PreparedStatement.class);
+    private static final Constructor<?> CALLABLE_STATEMENT = proxyConstructor(CallableStatement.class);
 
     RouterConnection(Router router, Router.Node node, boolean write, Connection raw) {
         this.router = router;
         this.node = node;
         this.write = write;
         this.raw = raw;
+        this.slot = node.open.register(this);
+    }
+
+    boolean isWrite() {
+        return write;
+    }
+
+    /**
+     * Called by the router when it withdraws this endpoint (unreachable, fenced, demoted): aborts the physical
+     * connection so that a caller blocked in a statement gets an {@link SQLException} now, and evicts it.
+     */
+    void abortByRouter(Executor executor) {
+        if (closed) return;
+        reported = true; // the error the caller is about to see needs no report: the router already acted
+        try {
+            raw.abort(executor);
+        } catch (SQLException | RuntimeException e) {
+            // Already closed, or the driver refuses: eviction below still removes it from the pool.
+        }
+        PoolSupport.evict(node.endpoint.dataSource(), raw);
     }
 
     /** Fails fast on a fenced endpoint (one volatile read otherwise). */
@@ -72,12 +100,32 @@ final class RouterConnection implements Connection {
         }
     }
 
-    private <T extends Statement> T statement(Statement s, Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(RouterConnection.class.getClassLoader(), new Class<?>[]{type}, new StatementHandler(s)));
+    private static Constructor<?> proxyConstructor(Class<?> type) {
+        try {
+            return Proxy.newProxyInstance(RouterConnection.class.getClassLoader(), new Class<?>[]{type}, (p, m, a) -> null)
+                    .getClass().getConstructor(InvocationHandler.class);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Wraps a statement (the proxy class and its constructor are looked up once, not per statement). */
+    private <T extends Statement> T statement(Statement s, Constructor<?> proxy, Class<T> type) {
+        try {
+            return type.cast(proxy.newInstance(new StatementHandler(s)));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("hadr4j: could not wrap a statement", e);
+        }
     }
 
     @Override
     public void close() throws SQLException {
+        int s = slot;
+        if (s != NOT_OPEN) {
+            slot = NOT_OPEN;
+            closed = true;
+            node.open.release(s, this);
+        }
         raw.close();
     }
 
@@ -115,9 +163,9 @@ final class RouterConnection implements Connection {
     @Override public Clob createClob() throws SQLException { check(); try { return raw.createClob(); } catch (SQLException e) { throw failed(e); } }
     @Override public NClob createNClob() throws SQLException { check(); try { return raw.createNClob(); } catch (SQLException e) { throw failed(e); } }
     @Override public SQLXML createSQLXML() throws SQLException { check(); try { return raw.createSQLXML(); } catch (SQLException e) { throw failed(e); } }
-    @Override public Statement createStatement() throws SQLException { check(); try { return statement(raw.createStatement(), Statement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public Statement createStatement(int a, int b) throws SQLException { check(); try { return statement(raw.createStatement(a, b), Statement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public Statement createStatement(int a, int b, int c) throws SQLException { check(); try { return statement(raw.createStatement(a, b, c), Statement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public Statement createStatement() throws SQLException { check(); try { return statement(raw.createStatement(), STATEMENT, Statement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public Statement createStatement(int a, int b) throws SQLException { check(); try { return statement(raw.createStatement(a, b), STATEMENT, Statement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public Statement createStatement(int a, int b, int c) throws SQLException { check(); try { return statement(raw.createStatement(a, b, c), STATEMENT, Statement.class); } catch (SQLException e) { throw failed(e); } }
     @Override public Struct createStruct(String a, Object[] b) throws SQLException { check(); try { return raw.createStruct(a, b); } catch (SQLException e) { throw failed(e); } }
     @Override public void endRequest() throws SQLException { check(); try { raw.endRequest(); } catch (SQLException e) { throw failed(e); } }
     @Override public boolean getAutoCommit() throws SQLException { check(); try { return raw.getAutoCommit(); } catch (SQLException e) { throw failed(e); } }
@@ -134,15 +182,15 @@ final class RouterConnection implements Connection {
     @Override public boolean isReadOnly() throws SQLException { check(); try { return raw.isReadOnly(); } catch (SQLException e) { throw failed(e); } }
     @Override public boolean isValid(int a) throws SQLException { check(); try { return raw.isValid(a); } catch (SQLException e) { throw failed(e); } }
     @Override public String nativeSQL(String a) throws SQLException { check(); try { return raw.nativeSQL(a); } catch (SQLException e) { throw failed(e); } }
-    @Override public CallableStatement prepareCall(String a) throws SQLException { check(); try { return statement(raw.prepareCall(a), CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public CallableStatement prepareCall(String a, int b, int c) throws SQLException { check(); try { return statement(raw.prepareCall(a, b, c), CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public CallableStatement prepareCall(String a, int b, int c, int d) throws SQLException { check(); try { return statement(raw.prepareCall(a, b, c, d), CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a) throws SQLException { check(); try { return statement(raw.prepareStatement(a), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, int[] b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, String[] b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, int b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, int b, int c) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b, c), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, int b, int c, int d) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b, c, d), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public CallableStatement prepareCall(String a) throws SQLException { check(); try { return statement(raw.prepareCall(a), CALLABLE_STATEMENT, CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public CallableStatement prepareCall(String a, int b, int c) throws SQLException { check(); try { return statement(raw.prepareCall(a, b, c), CALLABLE_STATEMENT, CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public CallableStatement prepareCall(String a, int b, int c, int d) throws SQLException { check(); try { return statement(raw.prepareCall(a, b, c, d), CALLABLE_STATEMENT, CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a) throws SQLException { check(); try { return statement(raw.prepareStatement(a), PREPARED_STATEMENT, PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int[] b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PREPARED_STATEMENT, PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, String[] b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PREPARED_STATEMENT, PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PREPARED_STATEMENT, PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int b, int c) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b, c), PREPARED_STATEMENT, PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int b, int c, int d) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b, c, d), PREPARED_STATEMENT, PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
     @Override public void releaseSavepoint(Savepoint a) throws SQLException { check(); try { raw.releaseSavepoint(a); } catch (SQLException e) { throw failed(e); } }
     @Override public void rollback() throws SQLException { check(); try { raw.rollback(); } catch (SQLException e) { throw failed(e); } }
     @Override public void rollback(Savepoint a) throws SQLException { check(); try { raw.rollback(a); } catch (SQLException e) { throw failed(e); } }
