@@ -44,8 +44,9 @@ final class RouterConnection implements Connection {
     private final boolean write;
     private final Connection raw;
     private volatile boolean reported;
-    private int slot; // in node.open; NOT_OPEN once closed (written by the thread that opens/closes it)
-    private volatile boolean closed;
+    // Its slot in node.open, NOT_OPEN once closed. Written by the thread that closes it; the router reads it racily
+    // (a stale read only means aborting a connection that was just closed, which the pool's proxy ignores).
+    private int slot;
 
     private static final int NOT_OPEN = Integer.MIN_VALUE;
     private static final Constructor<?> STATEMENT = proxyConstructor(Statement.class);
@@ -69,7 +70,7 @@ final class RouterConnection implements Connection {
      * connection so that a caller blocked in a statement gets an {@link SQLException} now, and evicts it.
      */
     void abortByRouter(Executor executor) {
-        if (closed) return;
+        if (slot == NOT_OPEN) return;
         reported = true; // the error the caller is about to see needs no report: the router already acted
         try {
             raw.abort(executor);
@@ -123,7 +124,6 @@ final class RouterConnection implements Connection {
         int s = slot;
         if (s != NOT_OPEN) {
             slot = NOT_OPEN;
-            closed = true;
             node.open.release(s, this);
         }
         raw.close();
