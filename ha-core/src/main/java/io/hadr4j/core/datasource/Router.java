@@ -371,8 +371,9 @@ final class Router implements AutoCloseable {
      * waits only briefly: such an endpoint cannot hold the round (and so the route) up, and until its probe answers
      * or times out what was last seen of it stands (so a suspect writer stays withdrawn, and a stale claim still
      * counts for fencing). A decisive answer, a primary whose epoch is newer than any epoch ever seen, ends the wait
-     * for everyone else after that brief wait too: whatever they answer, only that primary may take writes. While a slow endpoint holds the round up, the endpoints that answered are asked again every
-     * {@value #REPROBE_GAP_NANOS} ns, so that a promotion elsewhere is seen at once.
+     * for everyone else after that brief wait too: whatever they answer, only that primary may take writes. While a
+     * slow endpoint holds the round up, the endpoints that answered are asked again every 25 ms, so that a promotion
+     * elsewhere is seen at once.
      */
     private void probeRound() {
         if (closed) return;
