@@ -38,6 +38,15 @@ import io.hadr4j.core.region.RegionInfo;
  * undecidable split brain) that names every endpoint and what was last seen of it. Connections are wrapped so
  * that a connection-lost or read-only error triggers an immediate re-probe and eviction.
  *
+ * <p>Calls on a handed-out connection are bounded even when the driver has no socket timeout (pgjdbc's default):
+ * when the router finds an endpoint unreachable (its probe failed or ran longer than
+ * {@link RouterConfig#probeTimeout()}), or fences it, it aborts the connections it handed out to that endpoint
+ * that are still open, and when a primary is demoted it aborts its open write connections; a caller blocked in a
+ * statement then gets an {@link SQLException} at once. So a call on a blackholed server blocks at most about
+ * {@link RouterConfig#probeInterval()} + {@link RouterConfig#probeTimeout()} (3 s by default), or less when a
+ * newer primary shows up first. Give the driver a socket timeout too if single statements must be bounded
+ * more tightly.
+ *
  * <p>{@link #close()} stops probing and wakes waiting threads; it closes the endpoints' DataSources only when
  * {@link RouterConfig#closeDataSourcesOnClose()} is set.
  */

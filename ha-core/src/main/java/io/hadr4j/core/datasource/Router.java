@@ -11,10 +11,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -61,7 +64,15 @@ final class Router implements AutoCloseable {
         volatile boolean fenced;
         volatile long suspectSinceNanos;
         volatile String lastFailure;
-        Future<Dialect.Status> inflight; // probe-round thread only
+        final OpenConnections open = new OpenConnections();
+        // Probe-round thread only: the probe in flight (it may outlive the round that started it), when it started,
+        // the connection it holds (to abort on timeout), whether its timeout was already recorded, and when the
+        // last probe that succeeded started (a suspicion is cleared only by a probe that started after it).
+        Future<Dialect.Status> inflight;
+        long inflightStartNanos;
+        AtomicReference<Connection> held;
+        boolean timeoutRecorded;
+        long confirmedNanos;
 
         Node(Endpoint endpoint, CircuitBreaker breaker, Retry retry) {
             this.endpoint = endpoint;
@@ -112,6 +123,16 @@ final class Router implements AutoCloseable {
     private final List<Consumer<RouterEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Object monitor = new Object();
     private final long minRoundGapNanos;
+    private final long fastRoundGapNanos; // between rounds while there is no writer
+
+    /** The shortest gap between rounds while there is no writer (callers are waiting for one). */
+    private static final long FAST_ROUND_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How long a round waits for an endpoint last seen down or suspect (its probe goes on; it is not cancelled). */
+    private static final long BRIEF_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    /** After this long waiting for a slow endpoint, a round re-asks the endpoints that did answer... */
+    private static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** ...at most this often, so that a promotion elsewhere is seen while the slow one still holds the round up. */
+    private static final long REPROBE_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private volatile Dialect dialect;
     private volatile boolean closed;
     private volatile long rounds;        // completed probe rounds (written by the probe-round thread only)
@@ -130,6 +151,7 @@ final class Router implements AutoCloseable {
         this.dialect = config.dialect();
         this.route = new AtomicReference<>(new Route(null, "not probed yet", SQLSTATE_NO_PRIMARY, new Node[0]));
         this.minRoundGapNanos = Math.min(config.probeInterval().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(100));
+        this.fastRoundGapNanos = Math.min(minRoundGapNanos, FAST_ROUND_GAP_NANOS);
         RetryConfig retryConfig = config.retryConfig() != null ? config.retryConfig()
                 : RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(100))
                         .retryOnException(e -> e instanceof SQLException s && classify(s) == Dialect.ErrorKind.TRANSIENT)
@@ -308,7 +330,8 @@ final class Router implements AutoCloseable {
     /** Asks for a probe round soon (coalesced with any already asked for). */
     void requestProbe() {
         if (closed || !probeRequested.compareAndSet(false, true)) return;
-        long delay = rounds == 0 ? 0 : Math.max(0, minRoundGapNanos - (System.nanoTime() - lastRoundEndNanos));
+        long gap = route.get().writer == null ? fastRoundGapNanos : minRoundGapNanos;
+        long delay = rounds == 0 ? 0 : Math.max(0, gap - (System.nanoTime() - lastRoundEndNanos));
         try {
             scheduler.schedule(() -> {
                 probeRequested.set(false);
@@ -341,58 +364,177 @@ final class Router implements AutoCloseable {
         }
     }
 
+    /**
+     * One probe round. Probes are never cancelled and may outlive the round that started them; a round waits for an
+     * endpoint's probe up to probeTimeout only when the endpoint was last seen up and is not suspect. For one last
+     * seen down, or suspect after a connection error, or whose probe is still running from an earlier round, it
+     * waits only briefly: such an endpoint cannot hold the round (and so the route) up, and until its probe answers
+     * or times out what was last seen of it stands (so a suspect writer stays withdrawn, and a stale claim still
+     * counts for fencing). A decisive answer, a primary whose epoch is newer than any epoch ever seen, ends the wait
+     * for everyone else after that brief wait too: whatever they answer, only that primary may take writes. While a
+     * slow endpoint holds the round up, the endpoints that answered are asked again every 25 ms, so that a promotion
+     * elsewhere is seen at once.
+     */
     private void probeRound() {
         if (closed) return;
         long start = System.nanoTime();
-        long deadline = start + config.probeTimeout().toNanos();
+        long timeout = config.probeTimeout().toNanos();
+        long brief = Math.min(timeout, BRIEF_WAIT_NANOS);
+        long newestBefore = maxEpoch;
         int n = nodes.length;
         Observation[] results = new Observation[n];
-        List<AtomicReference<Connection>> held = new ArrayList<>(n); // the connection each probe holds, to abort on timeout
-        for (int i = 0; i < n; i++) held.add(new AtomicReference<>());
+        boolean[] waitFully = new boolean[n];
         for (int i = 0; i < n; i++) {
             Node node = nodes[i];
-            if (node.inflight != null && !node.inflight.isDone()) {
-                results[i] = down(node, "the previous probe has not returned yet (it hung longer than probeTimeout)", null);
-            } else if (!node.breaker.tryAcquirePermission()) {
+            if (node.inflight != null) { // from an earlier round
+                if (node.inflight.isDone()) {
+                    results[i] = collect(node);
+                } else if (start - node.inflightStartNanos >= timeout) {
+                    results[i] = timedOut(node);
+                }
+                continue;
+            }
+            if (!node.breaker.tryAcquirePermission()) {
                 String last = node.lastFailure;
                 results[i] = down(node, "circuit breaker open after repeated failures, not probed"
                         + (last == null ? "" : " (last failure: " + last + ")"), null);
-            } else {
-                AtomicReference<Connection> ref = held.get(i);
-                try {
-                    node.inflight = probeExecutor.submit(() -> probeOne(node, ref));
-                } catch (RejectedExecutionException e) {
-                    return; // closing
+                continue;
+            }
+            waitFully[i] = trusted(node);
+            if (!submit(node, start)) return; // closing
+        }
+        boolean decided = false; // a decisive answer came: nobody is waited for longer than briefly
+        while (true) {
+            long now = System.nanoTime();
+            boolean waiting = false;
+            long wakeAt = now + timeout;
+            for (int i = 0; i < n; i++) {
+                Node node = nodes[i];
+                Future<Dialect.Status> f = node.inflight;
+                if (f == null) continue;
+                if (f.isDone()) {
+                    Observation o = collect(node); // a re-probe's answer replaces the earlier one of this round
+                    results[i] = o;
+                    if (o.role() == Role.PRIMARY && o.epoch() != null && newestBefore != Long.MIN_VALUE && o.epoch() > newestBefore) {
+                        decided = true;
+                    }
+                    continue;
+                }
+                if (results[i] != null) continue; // a re-probe, or a probe already recorded as timed out
+                long deadline = node.inflightStartNanos + timeout;
+                if (now - deadline >= 0) {
+                    results[i] = timedOut(node);
+                    continue;
+                }
+                long until = waitFully[i] && !decided ? deadline : Math.min(deadline, start + brief);
+                if (now - until < 0) {
+                    waiting = true;
+                    if (until - wakeAt < 0) wakeAt = until;
                 }
             }
-        }
-        for (int i = 0; i < n; i++) {
-            if (results[i] != null) continue;
-            Node node = nodes[i];
-            try {
-                Dialect.Status s = node.inflight.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                long took = System.nanoTime() - start;
-                node.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-                results[i] = new Observation(s.role(), s.epoch(), s.lag(), s.server(), Instant.now(), Duration.ofNanos(took), null);
-            } catch (TimeoutException e) {
-                node.inflight.cancel(true);
-                Connection c = held.get(i).getAndSet(null);
-                if (c != null) PoolSupport.evict(node.endpoint.probeDataSource(), c);
-                SQLException timeout = new SQLException("probe timed out after " + config.probeTimeout().toMillis() + " ms", "08006");
-                node.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, timeout);
-                results[i] = down(node, PoolSupport.safeMessage(timeout), Duration.ofNanos(System.nanoTime() - start));
-                node.lastFailure = results[i].error();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                node.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
-                results[i] = down(node, PoolSupport.safeMessage(cause), Duration.ofNanos(System.nanoTime() - start));
-                node.lastFailure = results[i].error();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return; // closing
+            if (!waiting || closed) break;
+            if (now - start >= SLOW_NANOS) {
+                for (int i = 0; i < n; i++) {
+                    Node node = nodes[i];
+                    Observation o = results[i];
+                    if (o != null && node.inflight == null && o.role() != Role.DOWN && now - node.inflightStartNanos >= REPROBE_GAP_NANOS
+                            && node.breaker.tryAcquirePermission()) {
+                        if (!submit(node, now)) return;
+                    }
+                }
+                if (now + REPROBE_GAP_NANOS - wakeAt < 0) wakeAt = now + REPROBE_GAP_NANOS;
+            } else if (start + SLOW_NANOS - wakeAt < 0) {
+                wakeAt = start + SLOW_NANOS;
             }
+            LockSupport.parkNanos(this, Math.max(1, wakeAt - now)); // a probe that completes unparks this thread
+            if (Thread.interrupted()) return; // closing
         }
         apply(results, start);
+    }
+
+    /** Whether a round should wait for {@code node}'s probe up to probeTimeout: last seen up, and not suspect. */
+    private static boolean trusted(Node node) {
+        Role r = node.seen.role();
+        return r != Role.DOWN && !suspect(node);
+    }
+
+    /** Suspect: a connection error withdrew it, and no probe that started after that has succeeded yet. */
+    private static boolean suspect(Node node) {
+        long since = node.suspectSinceNanos;
+        return since != 0 && node.confirmedNanos - since < 0;
+    }
+
+    /** Starts a probe of {@code node}; false when the router is closing. */
+    private boolean submit(Node node, long now) {
+        AtomicReference<Connection> ref = new AtomicReference<>();
+        Thread waiter = Thread.currentThread();
+        FutureTask<Dialect.Status> task = new FutureTask<>(() -> probeOne(node, ref)) {
+            @Override
+            protected void done() {
+                LockSupport.unpark(waiter);
+            }
+        };
+        try {
+            probeExecutor.execute(task);
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+        node.inflight = task;
+        node.inflightStartNanos = now;
+        node.held = ref;
+        node.timeoutRecorded = false;
+        return true;
+    }
+
+    /** The observation from {@code node}'s finished probe. */
+    private Observation collect(Node node) {
+        Future<Dialect.Status> f = node.inflight;
+        long started = node.inflightStartNanos;
+        boolean recorded = node.timeoutRecorded;
+        node.inflight = null;
+        long took = System.nanoTime() - started;
+        try {
+            Dialect.Status s = f.get();
+            node.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            node.confirmedNanos = started;
+            return new Observation(s.role(), s.epoch(), s.lag(), s.server(), Instant.now(), Duration.ofNanos(took), null);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (!recorded) node.breaker.onError(took, TimeUnit.NANOSECONDS, cause);
+            Observation o = down(node, PoolSupport.safeMessage(cause), Duration.ofNanos(took));
+            node.lastFailure = o.error();
+            return o;
+        } catch (InterruptedException | CancellationException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return down(node, "probe interrupted", Duration.ofNanos(took));
+        }
+    }
+
+    /**
+     * {@code node}'s probe has run longer than probeTimeout: the endpoint counts as down. The probe is not
+     * cancelled (interrupting a pool's getConnection helps nobody, and a new probe would only wait again); the
+     * connection it holds is aborted so that it returns soon. No new probe of the endpoint starts until it returns.
+     */
+    private Observation timedOut(Node node) {
+        long took = System.nanoTime() - node.inflightStartNanos;
+        if (node.timeoutRecorded) {
+            return down(node, "the previous probe has not returned yet (it hung longer than probeTimeout)", null);
+        }
+        node.timeoutRecorded = true;
+        Connection c = node.held.getAndSet(null);
+        if (c != null) {
+            try {
+                c.abort(probeExecutor);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), node.name(), e.toString());
+            }
+            PoolSupport.evict(node.endpoint.probeDataSource(), c);
+        }
+        SQLException timeout = new SQLException("probe timed out after " + config.probeTimeout().toMillis() + " ms", "08006");
+        node.breaker.onError(took, TimeUnit.NANOSECONDS, timeout);
+        Observation o = down(node, PoolSupport.safeMessage(timeout), Duration.ofNanos(took));
+        node.lastFailure = o.error();
+        return o;
     }
 
     /**
@@ -445,6 +587,7 @@ final class Router implements AutoCloseable {
             Node node = nodes[i];
             Observation old = node.seen;
             Observation now = results[i];
+            if (now == null) continue; // still being probed: what was last seen stands
             node.seen = now;
             if (now.role() != Role.DOWN && now.epoch() != null) maxEpoch = Math.max(maxEpoch, now.epoch());
             if (old.role() != now.role()) {
@@ -472,6 +615,11 @@ final class Router implements AutoCloseable {
         boolean promoted = now.role() == Role.PRIMARY && old.role() != Role.UNKNOWN && config.evictOnPromotion();
         if (demoted || promoted) {
             softEvict(node, demoted ? "it is no longer primary (" + now.role() + ")" : "it became primary and evictOnPromotion is set");
+        }
+        if (now.role() == Role.DOWN) {
+            abortOpen(node, false, "it is unreachable (" + now.error() + ")");
+        } else if (demoted) {
+            abortOpen(node, true, "it is no longer primary (" + now.role() + ")");
         }
     }
 
@@ -530,7 +678,7 @@ final class Router implements AutoCloseable {
         }
         if (split == null && splitBrain != null) LOG.info("{}: split brain over: {}", config.name(), describeEndpoints());
         splitBrain = split;
-        if (writer != null && writer.suspectSinceNanos != 0 && writer.suspectSinceNanos - roundStart > 0) {
+        if (writer != null && suspect(writer)) {
             refusal = "re-probing " + writer.name() + " after a connection error";
             writer = null;
         }
@@ -542,6 +690,7 @@ final class Router implements AutoCloseable {
                 LOG.warn("{}: {}", config.name(), why);
                 publish(new RouterEvent(RouterEvent.Type.ENDPOINT_FENCED, node.name(), null, null, why, null, Instant.now()));
                 softEvict(node, "it is fenced");
+                abortOpen(node, false, "it is fenced");
             } else if (!f && node.fenced) {
                 LOG.info("{}: {} is no longer fenced ({})", config.name(), node.name(), node.seen.role());
             }
@@ -598,6 +747,27 @@ final class Router implements AutoCloseable {
             String cause = "no writable primary: " + next.refusal + ". Endpoints: " + describeEndpoints();
             LOG.warn("{}: {}", config.name(), cause);
             publish(new RouterEvent(RouterEvent.Type.NO_PRIMARY, null, name(lastWriter), null, cause, null, now));
+        }
+    }
+
+    /**
+     * Aborts the connections handed out to {@code node} that are still open ({@code writesOnly}: only those taken
+     * for writes), so that callers blocked in a statement on an unreachable, fenced or demoted server get an
+     * {@link SQLException} now instead of waiting for a socket timeout the driver may not have.
+     */
+    private void abortOpen(Node node, boolean writesOnly, String why) {
+        int[] count = {0};
+        node.open.forEach(c -> {
+            if (!writesOnly || c.isWrite()) {
+                c.abortByRouter(probeExecutor);
+                count[0]++;
+            }
+        });
+        if (count[0] > 0) {
+            String cause = "aborted " + count[0] + " open " + (writesOnly ? "write " : "") + "connection(s) to " + node.name()
+                    + " because " + why;
+            LOG.info("{}: {}", config.name(), cause);
+            publish(new RouterEvent(RouterEvent.Type.POOL_EVICTED, node.name(), null, null, cause, null, Instant.now()));
         }
     }
 

@@ -1,9 +1,5 @@
 package io.hadr4j.core.datasource;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -27,8 +23,8 @@ import java.util.concurrent.Executor;
 /**
  * A connection handed out by the router: a plain delegating wrapper (one allocation, no reflection on the hot
  * path) that sees every {@link SQLException} of the connection and of the statements it creates (those are
- * wrapped with a {@link Proxy}). A connection-lost error, or a read-only error on a write connection, is reported
- * to the {@link Router}, which evicts the physical connection and re-probes at once; the original exception is
+ * wrapped the same way: {@link RouterStatement}, {@link RouterPreparedStatement}, {@link RouterCallableStatement}).
+ * A connection-lost error, or a read-only error on a write connection, is reported to the {@link Router}, which evicts the physical connection and re-probes at once; the original exception is
  * always rethrown. Once the endpoint is fenced every call but {@code close()}, {@code isClosed()} and
  * {@code abort()} fails (SQLState {@value Router#SQLSTATE_SPLIT_BRAIN}) and the connection is evicted, so that a
  * connection taken before a split brain was noticed writes nothing more to the stale primary.
@@ -43,16 +39,45 @@ final class RouterConnection implements Connection {
     private final boolean write;
     private final Connection raw;
     private volatile boolean reported;
+    // Its slot in node.open, NOT_OPEN once closed. Written by the thread that closes it; the router reads it racily
+    // (a stale read only means aborting a connection that was just closed, which the pool's proxy ignores).
+    private int slot;
+
+    private static final int NOT_OPEN = Integer.MIN_VALUE;
 
     RouterConnection(Router router, Router.Node node, boolean write, Connection raw) {
         this.router = router;
         this.node = node;
         this.write = write;
         this.raw = raw;
+        this.slot = node.open.register(this);
+    }
+
+    String nodeName() {
+        return node.name();
+    }
+
+    boolean isWrite() {
+        return write;
+    }
+
+    /**
+     * Called by the router when it withdraws this endpoint (unreachable, fenced, demoted): aborts the physical
+     * connection so that a caller blocked in a statement gets an {@link SQLException} now, and evicts it.
+     */
+    void abortByRouter(Executor executor) {
+        if (slot == NOT_OPEN) return;
+        reported = true; // the error the caller is about to see needs no report: the router already acted
+        try {
+            raw.abort(executor);
+        } catch (SQLException | RuntimeException e) {
+            // Already closed, or the driver refuses: eviction below still removes it from the pool.
+        }
+        PoolSupport.evict(node.endpoint.dataSource(), raw);
     }
 
     /** Fails fast on a fenced endpoint (one volatile read otherwise). */
-    private void check() throws SQLException {
+    void check() throws SQLException {
         if (node.fenced) {
             evictOnce();
             throw router.fencedException(node);
@@ -72,12 +97,13 @@ final class RouterConnection implements Connection {
         }
     }
 
-    private <T extends Statement> T statement(Statement s, Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(RouterConnection.class.getClassLoader(), new Class<?>[]{type}, new StatementHandler(s)));
-    }
-
     @Override
     public void close() throws SQLException {
+        int s = slot;
+        if (s != NOT_OPEN) {
+            slot = NOT_OPEN;
+            node.open.release(s, this);
+        }
         raw.close();
     }
 
@@ -115,9 +141,9 @@ final class RouterConnection implements Connection {
     @Override public Clob createClob() throws SQLException { check(); try { return raw.createClob(); } catch (SQLException e) { throw failed(e); } }
     @Override public NClob createNClob() throws SQLException { check(); try { return raw.createNClob(); } catch (SQLException e) { throw failed(e); } }
     @Override public SQLXML createSQLXML() throws SQLException { check(); try { return raw.createSQLXML(); } catch (SQLException e) { throw failed(e); } }
-    @Override public Statement createStatement() throws SQLException { check(); try { return statement(raw.createStatement(), Statement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public Statement createStatement(int a, int b) throws SQLException { check(); try { return statement(raw.createStatement(a, b), Statement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public Statement createStatement(int a, int b, int c) throws SQLException { check(); try { return statement(raw.createStatement(a, b, c), Statement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public Statement createStatement() throws SQLException { check(); try { return new RouterStatement(this, raw.createStatement()); } catch (SQLException e) { throw failed(e); } }
+    @Override public Statement createStatement(int a, int b) throws SQLException { check(); try { return new RouterStatement(this, raw.createStatement(a, b)); } catch (SQLException e) { throw failed(e); } }
+    @Override public Statement createStatement(int a, int b, int c) throws SQLException { check(); try { return new RouterStatement(this, raw.createStatement(a, b, c)); } catch (SQLException e) { throw failed(e); } }
     @Override public Struct createStruct(String a, Object[] b) throws SQLException { check(); try { return raw.createStruct(a, b); } catch (SQLException e) { throw failed(e); } }
     @Override public void endRequest() throws SQLException { check(); try { raw.endRequest(); } catch (SQLException e) { throw failed(e); } }
     @Override public boolean getAutoCommit() throws SQLException { check(); try { return raw.getAutoCommit(); } catch (SQLException e) { throw failed(e); } }
@@ -134,15 +160,15 @@ final class RouterConnection implements Connection {
     @Override public boolean isReadOnly() throws SQLException { check(); try { return raw.isReadOnly(); } catch (SQLException e) { throw failed(e); } }
     @Override public boolean isValid(int a) throws SQLException { check(); try { return raw.isValid(a); } catch (SQLException e) { throw failed(e); } }
     @Override public String nativeSQL(String a) throws SQLException { check(); try { return raw.nativeSQL(a); } catch (SQLException e) { throw failed(e); } }
-    @Override public CallableStatement prepareCall(String a) throws SQLException { check(); try { return statement(raw.prepareCall(a), CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public CallableStatement prepareCall(String a, int b, int c) throws SQLException { check(); try { return statement(raw.prepareCall(a, b, c), CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public CallableStatement prepareCall(String a, int b, int c, int d) throws SQLException { check(); try { return statement(raw.prepareCall(a, b, c, d), CallableStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a) throws SQLException { check(); try { return statement(raw.prepareStatement(a), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, int[] b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, String[] b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, int b) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, int b, int c) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b, c), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
-    @Override public PreparedStatement prepareStatement(String a, int b, int c, int d) throws SQLException { check(); try { return statement(raw.prepareStatement(a, b, c, d), PreparedStatement.class); } catch (SQLException e) { throw failed(e); } }
+    @Override public CallableStatement prepareCall(String a) throws SQLException { check(); try { return new RouterCallableStatement(this, raw.prepareCall(a)); } catch (SQLException e) { throw failed(e); } }
+    @Override public CallableStatement prepareCall(String a, int b, int c) throws SQLException { check(); try { return new RouterCallableStatement(this, raw.prepareCall(a, b, c)); } catch (SQLException e) { throw failed(e); } }
+    @Override public CallableStatement prepareCall(String a, int b, int c, int d) throws SQLException { check(); try { return new RouterCallableStatement(this, raw.prepareCall(a, b, c, d)); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a) throws SQLException { check(); try { return new RouterPreparedStatement(this, raw.prepareStatement(a)); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int[] b) throws SQLException { check(); try { return new RouterPreparedStatement(this, raw.prepareStatement(a, b)); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, String[] b) throws SQLException { check(); try { return new RouterPreparedStatement(this, raw.prepareStatement(a, b)); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int b) throws SQLException { check(); try { return new RouterPreparedStatement(this, raw.prepareStatement(a, b)); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int b, int c) throws SQLException { check(); try { return new RouterPreparedStatement(this, raw.prepareStatement(a, b, c)); } catch (SQLException e) { throw failed(e); } }
+    @Override public PreparedStatement prepareStatement(String a, int b, int c, int d) throws SQLException { check(); try { return new RouterPreparedStatement(this, raw.prepareStatement(a, b, c, d)); } catch (SQLException e) { throw failed(e); } }
     @Override public void releaseSavepoint(Savepoint a) throws SQLException { check(); try { raw.releaseSavepoint(a); } catch (SQLException e) { throw failed(e); } }
     @Override public void rollback() throws SQLException { check(); try { raw.rollback(); } catch (SQLException e) { throw failed(e); } }
     @Override public void rollback(Savepoint a) throws SQLException { check(); try { raw.rollback(a); } catch (SQLException e) { throw failed(e); } }
@@ -162,37 +188,4 @@ final class RouterConnection implements Connection {
     @Override public boolean setShardingKeyIfValid(ShardingKey a, ShardingKey b, int c) throws SQLException { check(); try { return raw.setShardingKeyIfValid(a, b, c); } catch (SQLException e) { throw failed(e); } }
     @Override public void setTransactionIsolation(int a) throws SQLException { check(); try { raw.setTransactionIsolation(a); } catch (SQLException e) { throw failed(e); } }
     @Override public void setTypeMap(Map<String, Class<?>> a) throws SQLException { check(); try { raw.setTypeMap(a); } catch (SQLException e) { throw failed(e); } }
-
-    /** Statements share their connection's error handling; {@code getConnection()} returns the wrapper. */
-    private final class StatementHandler implements InvocationHandler {
-        private final Statement statement;
-
-        StatementHandler(Statement statement) {
-            this.statement = statement;
-        }
-
-        @Override
-        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            String name = method.getName();
-            if (method.getDeclaringClass() == Object.class) {
-                switch (name) {
-                    case "equals": return proxy == args[0];
-                    case "hashCode": return System.identityHashCode(proxy);
-                    default: return "hadr4j statement on " + node.name() + " (" + statement + ")";
-                }
-            }
-            switch (name) {
-                case "close": case "isClosed": break;
-                case "getConnection": return RouterConnection.this;
-                case "unwrap": if (((Class<?>) args[0]).isInstance(proxy)) return proxy; break;
-                case "isWrapperFor": if (((Class<?>) args[0]).isInstance(proxy)) return true; break;
-                default: check();
-            }
-            try {
-                return method.invoke(statement, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause() instanceof SQLException s ? failed(s) : e.getCause();
-            }
-        }
-    }
 }
