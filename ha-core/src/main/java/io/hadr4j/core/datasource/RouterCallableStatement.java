@@ -14,88 +14,20 @@ import java.util.Map;
  * {@code getConnection()}, {@code unwrap()} and {@code isWrapperFor()} fails once the endpoint is fenced, and every
  * {@link SQLException} is reported to the router and rethrown as is. The delegating methods, one a line, all have
  * the shape {@code c.check(); try { return s.x(...); } catch (SQLException e) { throw c.failed(e); }} and are
- * generated from the interface (JDK 17), so that none is forgotten.
+ * generated from the interface (JDK 17), so that none is forgotten; the methods of the interfaces it extends come
+ * from the superclass.
  */
 @SuppressWarnings("deprecation")
-final class RouterCallableStatement implements CallableStatement {
+class RouterCallableStatement extends RouterPreparedStatement implements CallableStatement {
 
-    private final RouterConnection c;
-    private final CallableStatement s;
+    private final CallableStatement s; // the same object as the superclass's, with its own type
 
     RouterCallableStatement(RouterConnection c, CallableStatement s) {
-        this.c = c;
+        super(c, s);
         this.s = s;
     }
 
-    @Override
-    public void close() throws SQLException {
-        try {
-            s.close();
-        } catch (SQLException e) {
-            throw c.failed(e);
-        }
-    }
-
-    @Override
-    public boolean isClosed() throws SQLException {
-        try {
-            return s.isClosed();
-        } catch (SQLException e) {
-            throw c.failed(e);
-        }
-    }
-
-    /** The router's connection, not the pool's. */
-    @Override
-    public Connection getConnection() {
-        return c;
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : s.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || s.isWrapperFor(iface);
-    }
-
-    @Override
-    public String toString() {
-        return "hadr4j statement on " + c.nodeName() + " (" + s + ")";
-    }
-
     // ---- the rest of CallableStatement, generated
-    @Override public void addBatch() throws SQLException { c.check(); try { s.addBatch(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void addBatch(String p0) throws SQLException { c.check(); try { s.addBatch(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void cancel() throws SQLException { c.check(); try { s.cancel(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void clearBatch() throws SQLException { c.check(); try { s.clearBatch(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void clearParameters() throws SQLException { c.check(); try { s.clearParameters(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void clearWarnings() throws SQLException { c.check(); try { s.clearWarnings(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void closeOnCompletion() throws SQLException { c.check(); try { s.closeOnCompletion(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public String enquoteIdentifier(String p0, boolean p1) throws SQLException { c.check(); try { return s.enquoteIdentifier(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public String enquoteLiteral(String p0) throws SQLException { c.check(); try { return s.enquoteLiteral(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public String enquoteNCharLiteral(String p0) throws SQLException { c.check(); try { return s.enquoteNCharLiteral(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean execute() throws SQLException { c.check(); try { return s.execute(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean execute(String p0) throws SQLException { c.check(); try { return s.execute(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean execute(String p0, int[] p1) throws SQLException { c.check(); try { return s.execute(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean execute(String p0, String[] p1) throws SQLException { c.check(); try { return s.execute(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean execute(String p0, int p1) throws SQLException { c.check(); try { return s.execute(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int[] executeBatch() throws SQLException { c.check(); try { return s.executeBatch(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long[] executeLargeBatch() throws SQLException { c.check(); try { return s.executeLargeBatch(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long executeLargeUpdate() throws SQLException { c.check(); try { return s.executeLargeUpdate(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long executeLargeUpdate(String p0) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long executeLargeUpdate(String p0, int[] p1) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long executeLargeUpdate(String p0, String[] p1) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long executeLargeUpdate(String p0, int p1) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet executeQuery() throws SQLException { c.check(); try { return s.executeQuery(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet executeQuery(String p0) throws SQLException { c.check(); try { return s.executeQuery(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int executeUpdate() throws SQLException { c.check(); try { return s.executeUpdate(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int executeUpdate(String p0) throws SQLException { c.check(); try { return s.executeUpdate(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int executeUpdate(String p0, int[] p1) throws SQLException { c.check(); try { return s.executeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int executeUpdate(String p0, String[] p1) throws SQLException { c.check(); try { return s.executeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int executeUpdate(String p0, int p1) throws SQLException { c.check(); try { return s.executeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public Array getArray(int p0) throws SQLException { c.check(); try { return s.getArray(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public Array getArray(String p0) throws SQLException { c.check(); try { return s.getArray(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public BigDecimal getBigDecimal(int p0) throws SQLException { c.check(); try { return s.getBigDecimal(p0); } catch (SQLException e) { throw c.failed(e); } }
@@ -119,22 +51,12 @@ final class RouterCallableStatement implements CallableStatement {
     @Override public Date getDate(String p0, Calendar p1) throws SQLException { c.check(); try { return s.getDate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public double getDouble(int p0) throws SQLException { c.check(); try { return s.getDouble(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public double getDouble(String p0) throws SQLException { c.check(); try { return s.getDouble(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getFetchDirection() throws SQLException { c.check(); try { return s.getFetchDirection(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getFetchSize() throws SQLException { c.check(); try { return s.getFetchSize(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public float getFloat(int p0) throws SQLException { c.check(); try { return s.getFloat(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public float getFloat(String p0) throws SQLException { c.check(); try { return s.getFloat(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet getGeneratedKeys() throws SQLException { c.check(); try { return s.getGeneratedKeys(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int getInt(int p0) throws SQLException { c.check(); try { return s.getInt(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int getInt(String p0) throws SQLException { c.check(); try { return s.getInt(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long getLargeMaxRows() throws SQLException { c.check(); try { return s.getLargeMaxRows(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long getLargeUpdateCount() throws SQLException { c.check(); try { return s.getLargeUpdateCount(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public long getLong(int p0) throws SQLException { c.check(); try { return s.getLong(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public long getLong(String p0) throws SQLException { c.check(); try { return s.getLong(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getMaxFieldSize() throws SQLException { c.check(); try { return s.getMaxFieldSize(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getMaxRows() throws SQLException { c.check(); try { return s.getMaxRows(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSetMetaData getMetaData() throws SQLException { c.check(); try { return s.getMetaData(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean getMoreResults() throws SQLException { c.check(); try { return s.getMoreResults(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean getMoreResults(int p0) throws SQLException { c.check(); try { return s.getMoreResults(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public Reader getNCharacterStream(int p0) throws SQLException { c.check(); try { return s.getNCharacterStream(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public Reader getNCharacterStream(String p0) throws SQLException { c.check(); try { return s.getNCharacterStream(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public NClob getNClob(int p0) throws SQLException { c.check(); try { return s.getNClob(p0); } catch (SQLException e) { throw c.failed(e); } }
@@ -147,14 +69,8 @@ final class RouterCallableStatement implements CallableStatement {
     @Override public Object getObject(String p0) throws SQLException { c.check(); try { return s.getObject(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public <T> T getObject(String p0, Class<T> p1) throws SQLException { c.check(); try { return s.getObject(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public Object getObject(String p0, Map<String, Class<?>> p1) throws SQLException { c.check(); try { return s.getObject(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ParameterMetaData getParameterMetaData() throws SQLException { c.check(); try { return s.getParameterMetaData(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getQueryTimeout() throws SQLException { c.check(); try { return s.getQueryTimeout(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public Ref getRef(int p0) throws SQLException { c.check(); try { return s.getRef(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public Ref getRef(String p0) throws SQLException { c.check(); try { return s.getRef(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet getResultSet() throws SQLException { c.check(); try { return s.getResultSet(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getResultSetConcurrency() throws SQLException { c.check(); try { return s.getResultSetConcurrency(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getResultSetHoldability() throws SQLException { c.check(); try { return s.getResultSetHoldability(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getResultSetType() throws SQLException { c.check(); try { return s.getResultSetType(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public RowId getRowId(int p0) throws SQLException { c.check(); try { return s.getRowId(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public RowId getRowId(String p0) throws SQLException { c.check(); try { return s.getRowId(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public SQLXML getSQLXML(int p0) throws SQLException { c.check(); try { return s.getSQLXML(p0); } catch (SQLException e) { throw c.failed(e); } }
@@ -173,11 +89,6 @@ final class RouterCallableStatement implements CallableStatement {
     @Override public Timestamp getTimestamp(String p0, Calendar p1) throws SQLException { c.check(); try { return s.getTimestamp(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public URL getURL(int p0) throws SQLException { c.check(); try { return s.getURL(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public URL getURL(String p0) throws SQLException { c.check(); try { return s.getURL(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getUpdateCount() throws SQLException { c.check(); try { return s.getUpdateCount(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public SQLWarning getWarnings() throws SQLException { c.check(); try { return s.getWarnings(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean isCloseOnCompletion() throws SQLException { c.check(); try { return s.isCloseOnCompletion(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean isPoolable() throws SQLException { c.check(); try { return s.isPoolable(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean isSimpleIdentifier(String p0) throws SQLException { c.check(); try { return s.isSimpleIdentifier(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void registerOutParameter(int p0, int p1) throws SQLException { c.check(); try { s.registerOutParameter(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void registerOutParameter(int p0, int p1, int p2) throws SQLException { c.check(); try { s.registerOutParameter(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void registerOutParameter(int p0, int p1, String p2) throws SQLException { c.check(); try { s.registerOutParameter(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
@@ -190,111 +101,52 @@ final class RouterCallableStatement implements CallableStatement {
     @Override public void registerOutParameter(String p0, SQLType p1) throws SQLException { c.check(); try { s.registerOutParameter(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void registerOutParameter(String p0, SQLType p1, int p2) throws SQLException { c.check(); try { s.registerOutParameter(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void registerOutParameter(String p0, SQLType p1, String p2) throws SQLException { c.check(); try { s.registerOutParameter(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setArray(int p0, Array p1) throws SQLException { c.check(); try { s.setArray(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setAsciiStream(int p0, InputStream p1) throws SQLException { c.check(); try { s.setAsciiStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setAsciiStream(int p0, InputStream p1, int p2) throws SQLException { c.check(); try { s.setAsciiStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setAsciiStream(int p0, InputStream p1, long p2) throws SQLException { c.check(); try { s.setAsciiStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setAsciiStream(String p0, InputStream p1) throws SQLException { c.check(); try { s.setAsciiStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setAsciiStream(String p0, InputStream p1, int p2) throws SQLException { c.check(); try { s.setAsciiStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setAsciiStream(String p0, InputStream p1, long p2) throws SQLException { c.check(); try { s.setAsciiStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setBigDecimal(int p0, BigDecimal p1) throws SQLException { c.check(); try { s.setBigDecimal(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setBigDecimal(String p0, BigDecimal p1) throws SQLException { c.check(); try { s.setBigDecimal(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setBinaryStream(int p0, InputStream p1) throws SQLException { c.check(); try { s.setBinaryStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setBinaryStream(int p0, InputStream p1, int p2) throws SQLException { c.check(); try { s.setBinaryStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setBinaryStream(int p0, InputStream p1, long p2) throws SQLException { c.check(); try { s.setBinaryStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setBinaryStream(String p0, InputStream p1) throws SQLException { c.check(); try { s.setBinaryStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setBinaryStream(String p0, InputStream p1, int p2) throws SQLException { c.check(); try { s.setBinaryStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setBinaryStream(String p0, InputStream p1, long p2) throws SQLException { c.check(); try { s.setBinaryStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setBlob(int p0, InputStream p1) throws SQLException { c.check(); try { s.setBlob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setBlob(int p0, InputStream p1, long p2) throws SQLException { c.check(); try { s.setBlob(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setBlob(int p0, Blob p1) throws SQLException { c.check(); try { s.setBlob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setBlob(String p0, InputStream p1) throws SQLException { c.check(); try { s.setBlob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setBlob(String p0, InputStream p1, long p2) throws SQLException { c.check(); try { s.setBlob(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setBlob(String p0, Blob p1) throws SQLException { c.check(); try { s.setBlob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setBoolean(int p0, boolean p1) throws SQLException { c.check(); try { s.setBoolean(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setBoolean(String p0, boolean p1) throws SQLException { c.check(); try { s.setBoolean(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setByte(int p0, byte p1) throws SQLException { c.check(); try { s.setByte(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setByte(String p0, byte p1) throws SQLException { c.check(); try { s.setByte(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setBytes(int p0, byte[] p1) throws SQLException { c.check(); try { s.setBytes(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setBytes(String p0, byte[] p1) throws SQLException { c.check(); try { s.setBytes(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setCharacterStream(int p0, Reader p1) throws SQLException { c.check(); try { s.setCharacterStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setCharacterStream(int p0, Reader p1, int p2) throws SQLException { c.check(); try { s.setCharacterStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setCharacterStream(int p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setCharacterStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setCharacterStream(String p0, Reader p1) throws SQLException { c.check(); try { s.setCharacterStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setCharacterStream(String p0, Reader p1, int p2) throws SQLException { c.check(); try { s.setCharacterStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setCharacterStream(String p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setCharacterStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setClob(int p0, Reader p1) throws SQLException { c.check(); try { s.setClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setClob(int p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setClob(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setClob(int p0, Clob p1) throws SQLException { c.check(); try { s.setClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setClob(String p0, Reader p1) throws SQLException { c.check(); try { s.setClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setClob(String p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setClob(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setClob(String p0, Clob p1) throws SQLException { c.check(); try { s.setClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setCursorName(String p0) throws SQLException { c.check(); try { s.setCursorName(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setDate(int p0, Date p1) throws SQLException { c.check(); try { s.setDate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setDate(int p0, Date p1, Calendar p2) throws SQLException { c.check(); try { s.setDate(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setDate(String p0, Date p1) throws SQLException { c.check(); try { s.setDate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setDate(String p0, Date p1, Calendar p2) throws SQLException { c.check(); try { s.setDate(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setDouble(int p0, double p1) throws SQLException { c.check(); try { s.setDouble(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setDouble(String p0, double p1) throws SQLException { c.check(); try { s.setDouble(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setEscapeProcessing(boolean p0) throws SQLException { c.check(); try { s.setEscapeProcessing(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setFetchDirection(int p0) throws SQLException { c.check(); try { s.setFetchDirection(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setFetchSize(int p0) throws SQLException { c.check(); try { s.setFetchSize(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setFloat(int p0, float p1) throws SQLException { c.check(); try { s.setFloat(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setFloat(String p0, float p1) throws SQLException { c.check(); try { s.setFloat(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setInt(int p0, int p1) throws SQLException { c.check(); try { s.setInt(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setInt(String p0, int p1) throws SQLException { c.check(); try { s.setInt(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setLargeMaxRows(long p0) throws SQLException { c.check(); try { s.setLargeMaxRows(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setLong(int p0, long p1) throws SQLException { c.check(); try { s.setLong(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setLong(String p0, long p1) throws SQLException { c.check(); try { s.setLong(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setMaxFieldSize(int p0) throws SQLException { c.check(); try { s.setMaxFieldSize(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setMaxRows(int p0) throws SQLException { c.check(); try { s.setMaxRows(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setNCharacterStream(int p0, Reader p1) throws SQLException { c.check(); try { s.setNCharacterStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setNCharacterStream(int p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setNCharacterStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNCharacterStream(String p0, Reader p1) throws SQLException { c.check(); try { s.setNCharacterStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNCharacterStream(String p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setNCharacterStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setNClob(int p0, Reader p1) throws SQLException { c.check(); try { s.setNClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setNClob(int p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setNClob(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setNClob(int p0, NClob p1) throws SQLException { c.check(); try { s.setNClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNClob(String p0, Reader p1) throws SQLException { c.check(); try { s.setNClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNClob(String p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setNClob(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNClob(String p0, NClob p1) throws SQLException { c.check(); try { s.setNClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setNString(int p0, String p1) throws SQLException { c.check(); try { s.setNString(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNString(String p0, String p1) throws SQLException { c.check(); try { s.setNString(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setNull(int p0, int p1) throws SQLException { c.check(); try { s.setNull(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setNull(int p0, int p1, String p2) throws SQLException { c.check(); try { s.setNull(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNull(String p0, int p1) throws SQLException { c.check(); try { s.setNull(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNull(String p0, int p1, String p2) throws SQLException { c.check(); try { s.setNull(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setObject(int p0, Object p1) throws SQLException { c.check(); try { s.setObject(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setObject(int p0, Object p1, int p2) throws SQLException { c.check(); try { s.setObject(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setObject(int p0, Object p1, int p2, int p3) throws SQLException { c.check(); try { s.setObject(p0, p1, p2, p3); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setObject(int p0, Object p1, SQLType p2) throws SQLException { c.check(); try { s.setObject(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setObject(int p0, Object p1, SQLType p2, int p3) throws SQLException { c.check(); try { s.setObject(p0, p1, p2, p3); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setObject(String p0, Object p1) throws SQLException { c.check(); try { s.setObject(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setObject(String p0, Object p1, int p2) throws SQLException { c.check(); try { s.setObject(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setObject(String p0, Object p1, int p2, int p3) throws SQLException { c.check(); try { s.setObject(p0, p1, p2, p3); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setObject(String p0, Object p1, SQLType p2) throws SQLException { c.check(); try { s.setObject(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setObject(String p0, Object p1, SQLType p2, int p3) throws SQLException { c.check(); try { s.setObject(p0, p1, p2, p3); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setPoolable(boolean p0) throws SQLException { c.check(); try { s.setPoolable(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setQueryTimeout(int p0) throws SQLException { c.check(); try { s.setQueryTimeout(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setRef(int p0, Ref p1) throws SQLException { c.check(); try { s.setRef(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setRowId(int p0, RowId p1) throws SQLException { c.check(); try { s.setRowId(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setRowId(String p0, RowId p1) throws SQLException { c.check(); try { s.setRowId(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setSQLXML(int p0, SQLXML p1) throws SQLException { c.check(); try { s.setSQLXML(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setSQLXML(String p0, SQLXML p1) throws SQLException { c.check(); try { s.setSQLXML(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setShort(int p0, short p1) throws SQLException { c.check(); try { s.setShort(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setShort(String p0, short p1) throws SQLException { c.check(); try { s.setShort(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setString(int p0, String p1) throws SQLException { c.check(); try { s.setString(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setString(String p0, String p1) throws SQLException { c.check(); try { s.setString(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setTime(int p0, Time p1) throws SQLException { c.check(); try { s.setTime(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setTime(int p0, Time p1, Calendar p2) throws SQLException { c.check(); try { s.setTime(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setTime(String p0, Time p1) throws SQLException { c.check(); try { s.setTime(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setTime(String p0, Time p1, Calendar p2) throws SQLException { c.check(); try { s.setTime(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setTimestamp(int p0, Timestamp p1) throws SQLException { c.check(); try { s.setTimestamp(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setTimestamp(int p0, Timestamp p1, Calendar p2) throws SQLException { c.check(); try { s.setTimestamp(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setTimestamp(String p0, Timestamp p1) throws SQLException { c.check(); try { s.setTimestamp(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setTimestamp(String p0, Timestamp p1, Calendar p2) throws SQLException { c.check(); try { s.setTimestamp(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setURL(int p0, URL p1) throws SQLException { c.check(); try { s.setURL(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setURL(String p0, URL p1) throws SQLException { c.check(); try { s.setURL(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setUnicodeStream(int p0, InputStream p1, int p2) throws SQLException { c.check(); try { s.setUnicodeStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public boolean wasNull() throws SQLException { c.check(); try { return s.wasNull(); } catch (SQLException e) { throw c.failed(e); } }
 }

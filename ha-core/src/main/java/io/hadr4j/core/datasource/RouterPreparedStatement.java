@@ -14,109 +14,28 @@ import java.util.Map;
  * {@code getConnection()}, {@code unwrap()} and {@code isWrapperFor()} fails once the endpoint is fenced, and every
  * {@link SQLException} is reported to the router and rethrown as is. The delegating methods, one a line, all have
  * the shape {@code c.check(); try { return s.x(...); } catch (SQLException e) { throw c.failed(e); }} and are
- * generated from the interface (JDK 17), so that none is forgotten.
+ * generated from the interface (JDK 17), so that none is forgotten; the methods of the interfaces it extends come
+ * from the superclass.
  */
 @SuppressWarnings("deprecation")
-final class RouterPreparedStatement implements PreparedStatement {
+class RouterPreparedStatement extends RouterStatement implements PreparedStatement {
 
-    private final RouterConnection c;
-    private final PreparedStatement s;
+    private final PreparedStatement s; // the same object as the superclass's, with its own type
 
     RouterPreparedStatement(RouterConnection c, PreparedStatement s) {
-        this.c = c;
+        super(c, s);
         this.s = s;
-    }
-
-    @Override
-    public void close() throws SQLException {
-        try {
-            s.close();
-        } catch (SQLException e) {
-            throw c.failed(e);
-        }
-    }
-
-    @Override
-    public boolean isClosed() throws SQLException {
-        try {
-            return s.isClosed();
-        } catch (SQLException e) {
-            throw c.failed(e);
-        }
-    }
-
-    /** The router's connection, not the pool's. */
-    @Override
-    public Connection getConnection() {
-        return c;
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : s.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || s.isWrapperFor(iface);
-    }
-
-    @Override
-    public String toString() {
-        return "hadr4j statement on " + c.nodeName() + " (" + s + ")";
     }
 
     // ---- the rest of PreparedStatement, generated
     @Override public void addBatch() throws SQLException { c.check(); try { s.addBatch(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void addBatch(String p0) throws SQLException { c.check(); try { s.addBatch(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void cancel() throws SQLException { c.check(); try { s.cancel(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void clearBatch() throws SQLException { c.check(); try { s.clearBatch(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void clearParameters() throws SQLException { c.check(); try { s.clearParameters(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void clearWarnings() throws SQLException { c.check(); try { s.clearWarnings(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void closeOnCompletion() throws SQLException { c.check(); try { s.closeOnCompletion(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public String enquoteIdentifier(String p0, boolean p1) throws SQLException { c.check(); try { return s.enquoteIdentifier(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public String enquoteLiteral(String p0) throws SQLException { c.check(); try { return s.enquoteLiteral(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public String enquoteNCharLiteral(String p0) throws SQLException { c.check(); try { return s.enquoteNCharLiteral(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public boolean execute() throws SQLException { c.check(); try { return s.execute(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean execute(String p0) throws SQLException { c.check(); try { return s.execute(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean execute(String p0, int[] p1) throws SQLException { c.check(); try { return s.execute(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean execute(String p0, String[] p1) throws SQLException { c.check(); try { return s.execute(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean execute(String p0, int p1) throws SQLException { c.check(); try { return s.execute(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int[] executeBatch() throws SQLException { c.check(); try { return s.executeBatch(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long[] executeLargeBatch() throws SQLException { c.check(); try { return s.executeLargeBatch(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public long executeLargeUpdate() throws SQLException { c.check(); try { return s.executeLargeUpdate(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long executeLargeUpdate(String p0) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long executeLargeUpdate(String p0, int[] p1) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long executeLargeUpdate(String p0, String[] p1) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long executeLargeUpdate(String p0, int p1) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public ResultSet executeQuery() throws SQLException { c.check(); try { return s.executeQuery(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet executeQuery(String p0) throws SQLException { c.check(); try { return s.executeQuery(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int executeUpdate() throws SQLException { c.check(); try { return s.executeUpdate(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int executeUpdate(String p0) throws SQLException { c.check(); try { return s.executeUpdate(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int executeUpdate(String p0, int[] p1) throws SQLException { c.check(); try { return s.executeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int executeUpdate(String p0, String[] p1) throws SQLException { c.check(); try { return s.executeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int executeUpdate(String p0, int p1) throws SQLException { c.check(); try { return s.executeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getFetchDirection() throws SQLException { c.check(); try { return s.getFetchDirection(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getFetchSize() throws SQLException { c.check(); try { return s.getFetchSize(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet getGeneratedKeys() throws SQLException { c.check(); try { return s.getGeneratedKeys(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long getLargeMaxRows() throws SQLException { c.check(); try { return s.getLargeMaxRows(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public long getLargeUpdateCount() throws SQLException { c.check(); try { return s.getLargeUpdateCount(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getMaxFieldSize() throws SQLException { c.check(); try { return s.getMaxFieldSize(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getMaxRows() throws SQLException { c.check(); try { return s.getMaxRows(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public ResultSetMetaData getMetaData() throws SQLException { c.check(); try { return s.getMetaData(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean getMoreResults() throws SQLException { c.check(); try { return s.getMoreResults(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean getMoreResults(int p0) throws SQLException { c.check(); try { return s.getMoreResults(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public ParameterMetaData getParameterMetaData() throws SQLException { c.check(); try { return s.getParameterMetaData(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getQueryTimeout() throws SQLException { c.check(); try { return s.getQueryTimeout(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet getResultSet() throws SQLException { c.check(); try { return s.getResultSet(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getResultSetConcurrency() throws SQLException { c.check(); try { return s.getResultSetConcurrency(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getResultSetHoldability() throws SQLException { c.check(); try { return s.getResultSetHoldability(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getResultSetType() throws SQLException { c.check(); try { return s.getResultSetType(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public int getUpdateCount() throws SQLException { c.check(); try { return s.getUpdateCount(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public SQLWarning getWarnings() throws SQLException { c.check(); try { return s.getWarnings(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean isCloseOnCompletion() throws SQLException { c.check(); try { return s.isCloseOnCompletion(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean isPoolable() throws SQLException { c.check(); try { return s.isPoolable(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public boolean isSimpleIdentifier(String p0) throws SQLException { c.check(); try { return s.isSimpleIdentifier(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setArray(int p0, Array p1) throws SQLException { c.check(); try { s.setArray(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setAsciiStream(int p0, InputStream p1) throws SQLException { c.check(); try { s.setAsciiStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setAsciiStream(int p0, InputStream p1, int p2) throws SQLException { c.check(); try { s.setAsciiStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
@@ -137,19 +56,12 @@ final class RouterPreparedStatement implements PreparedStatement {
     @Override public void setClob(int p0, Reader p1) throws SQLException { c.check(); try { s.setClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setClob(int p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setClob(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setClob(int p0, Clob p1) throws SQLException { c.check(); try { s.setClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setCursorName(String p0) throws SQLException { c.check(); try { s.setCursorName(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setDate(int p0, Date p1) throws SQLException { c.check(); try { s.setDate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setDate(int p0, Date p1, Calendar p2) throws SQLException { c.check(); try { s.setDate(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setDouble(int p0, double p1) throws SQLException { c.check(); try { s.setDouble(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setEscapeProcessing(boolean p0) throws SQLException { c.check(); try { s.setEscapeProcessing(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setFetchDirection(int p0) throws SQLException { c.check(); try { s.setFetchDirection(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setFetchSize(int p0) throws SQLException { c.check(); try { s.setFetchSize(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setFloat(int p0, float p1) throws SQLException { c.check(); try { s.setFloat(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setInt(int p0, int p1) throws SQLException { c.check(); try { s.setInt(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setLargeMaxRows(long p0) throws SQLException { c.check(); try { s.setLargeMaxRows(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setLong(int p0, long p1) throws SQLException { c.check(); try { s.setLong(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setMaxFieldSize(int p0) throws SQLException { c.check(); try { s.setMaxFieldSize(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setMaxRows(int p0) throws SQLException { c.check(); try { s.setMaxRows(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNCharacterStream(int p0, Reader p1) throws SQLException { c.check(); try { s.setNCharacterStream(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNCharacterStream(int p0, Reader p1, long p2) throws SQLException { c.check(); try { s.setNCharacterStream(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setNClob(int p0, Reader p1) throws SQLException { c.check(); try { s.setNClob(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
@@ -163,8 +75,6 @@ final class RouterPreparedStatement implements PreparedStatement {
     @Override public void setObject(int p0, Object p1, int p2, int p3) throws SQLException { c.check(); try { s.setObject(p0, p1, p2, p3); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setObject(int p0, Object p1, SQLType p2) throws SQLException { c.check(); try { s.setObject(p0, p1, p2); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setObject(int p0, Object p1, SQLType p2, int p3) throws SQLException { c.check(); try { s.setObject(p0, p1, p2, p3); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setPoolable(boolean p0) throws SQLException { c.check(); try { s.setPoolable(p0); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public void setQueryTimeout(int p0) throws SQLException { c.check(); try { s.setQueryTimeout(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setRef(int p0, Ref p1) throws SQLException { c.check(); try { s.setRef(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setRowId(int p0, RowId p1) throws SQLException { c.check(); try { s.setRowId(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public void setSQLXML(int p0, SQLXML p1) throws SQLException { c.check(); try { s.setSQLXML(p0, p1); } catch (SQLException e) { throw c.failed(e); } }

@@ -17,9 +17,9 @@ import java.util.Map;
  * generated from the interface (JDK 17), so that none is forgotten.
  */
 @SuppressWarnings("deprecation")
-final class RouterStatement implements Statement {
+class RouterStatement implements Statement {
 
-    private final RouterConnection c;
+    final RouterConnection c;
     private final Statement s;
 
     RouterStatement(RouterConnection c, Statement s) {
