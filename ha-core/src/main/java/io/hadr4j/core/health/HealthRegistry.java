@@ -56,8 +56,12 @@ public final class HealthRegistry implements AutoCloseable {
     private final Object renderLock = new Object();
     private volatile boolean draining;
     private volatile boolean firstRoundSubmitted;
-    /** [view * 2 + (details ? 1 : 0)]; replaced as a whole, never modified. */
-    private volatile HealthJson.Rendered[] rendered;
+    /** What probes and {@link #report()} see; replaced as a whole, never modified, so the two always agree. */
+    private volatile Published published;
+
+    /** reports[view], rendered[view * 2 + (details ? 1 : 0)], view 0 = every check, 1 + ordinal = a group. */
+    private record Published(HealthReport[] reports, HealthJson.Rendered[] rendered) {
+    }
 
     private HealthRegistry(HealthRegistryConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -157,13 +161,21 @@ public final class HealthRegistry implements AutoCloseable {
         return hook;
     }
 
-    /** Every check's last result and the aggregate status. */
+    /** Every check's last result and the aggregate status: what the servlet serves now. */
     public HealthReport report() {
         return report(null);
     }
 
-    /** The last results of one group and its aggregate status; {@code null} means every check. */
+    /** The last results of one group and its aggregate status ({@code null}: every check): what the servlet serves now. */
     public HealthReport report(HealthGroup group) {
+        return published.reports()[view(group)];
+    }
+
+    private static int view(HealthGroup group) {
+        return group == null ? 0 : 1 + group.ordinal();
+    }
+
+    private HealthReport compute(HealthGroup group) {
         List<HealthReport.Entry> entries = new ArrayList<>();
         boolean up = group == HealthGroup.LIVENESS || firstRoundSubmitted;
         for (Slot slot : slots) {
@@ -201,8 +213,7 @@ public final class HealthRegistry implements AutoCloseable {
 
     /** The pre-rendered response for a group ({@code null}: every check). The servlet's hot path. */
     HealthJson.Rendered rendered(HealthGroup group, boolean details) {
-        int view = group == null ? 0 : 1 + group.ordinal();
-        return rendered[view * 2 + (details ? 1 : 0)];
+        return published.rendered()[view(group) * 2 + (details ? 1 : 0)];
     }
 
     // ---- evaluation (scheduler thread, check threads) ----
@@ -304,13 +315,15 @@ public final class HealthRegistry implements AutoCloseable {
 
     private void render() {
         synchronized (renderLock) {
+            HealthReport[] reports = new HealthReport[VIEWS];
             HealthJson.Rendered[] next = new HealthJson.Rendered[VIEWS * 2];
             for (int view = 0; view < VIEWS; view++) {
-                HealthReport report = report(view == 0 ? null : HealthGroup.values()[view - 1]);
+                HealthReport report = compute(view == 0 ? null : HealthGroup.values()[view - 1]);
+                reports[view] = report;
                 next[view * 2] = HealthJson.render(report, false);
                 next[view * 2 + 1] = HealthJson.render(report, true);
             }
-            rendered = next;
+            published = new Published(reports, next);
         }
     }
 
