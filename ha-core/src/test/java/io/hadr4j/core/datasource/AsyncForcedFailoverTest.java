@@ -15,12 +15,10 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.TwoRegionPostgres;
 
 /**
  * kill -9 of the primary under a steady write load with the testkit's default <em>asynchronous</em> replication: the
@@ -31,31 +29,20 @@ import io.hadr4j.testkit.TwoRegionPostgres;
  */
 class AsyncForcedFailoverTest {
 
-    private static TwoRegionPostgres db;
-    private static PgRouterSupport env;
-
-    @BeforeAll
-    static void start() {
-        env = PgRouterSupport.startCluster(false, 4);
-        db = env.db;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (env != null) env.close();
-    }
+    @RegisterExtension
+    static final PgRouterSupport env = PgRouterSupport.cluster(false, 4);
 
     @Test
     void countsTheAcknowledgedWritesThatAFailoverLosesAndResumesOnTheNewPrimary() throws Exception {
-        assertFalse(db.synchronousReplication(), "the testkit's default is asynchronous replication");
+        assertFalse(env.db.synchronousReplication(), "the testkit's default is asynchronous replication");
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
         WriteLoad load = new WriteLoad(ds, 1);
         try {
             await("a steady load on a", Duration.ofSeconds(20), () -> load.acknowledgedOn(a.port()) >= 200);
             a.kill();
-            db.failover();
+            env.db.failover();
             await("writes resumed on b", Duration.ofSeconds(30), () -> load.acknowledgedOn(b.port()) >= 50);
         } finally {
             load.close();

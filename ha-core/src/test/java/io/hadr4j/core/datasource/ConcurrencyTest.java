@@ -17,35 +17,22 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.TwoRegionPostgres;
 
 /** 32 threads writing and reading through a forced failover. */
 class ConcurrencyTest {
 
     private static final int THREADS = 32;
-    private static TwoRegionPostgres db;
-    private static PgRouterSupport env;
-
-    @BeforeAll
-    static void start() {
-        env = PgRouterSupport.startCluster(false, 8);
-        db = env.db;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (env != null) env.close();
-    }
+    @RegisterExtension
+    static final PgRouterSupport env = PgRouterSupport.cluster(false, 8);
 
     @Test
     void noDeadlockNoBlockedThreadNoLeakThroughAFailover() throws Exception {
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
         // Probes on their own unpooled connections: 32 threads on 8-connection pools must not starve them.
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-b").build(),
                 Endpoint.of("a", a.region(), env.poolA).withProbeDataSource(a.dataSource()),
@@ -84,7 +71,7 @@ class ConcurrencyTest {
         PgRouterSupport.sleep(1500);
         a.kill();
         PgRouterSupport.sleep(1000);
-        db.failover();
+        env.db.failover();
         await("every writer thread wrote on b", Duration.ofSeconds(60), () -> {
             for (int t = 0; t < THREADS; t += 2) if (writesOnB.get(t) < 5) return false;
             return true;

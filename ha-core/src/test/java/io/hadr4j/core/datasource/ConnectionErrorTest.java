@@ -16,16 +16,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.TwoRegionPostgres;
 
 /**
  * Connections handed out before a role change. The background probe is set to a minute, so anything that happens
@@ -34,19 +32,8 @@ import io.hadr4j.testkit.TwoRegionPostgres;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConnectionErrorTest {
 
-    private static TwoRegionPostgres db;
-    private static PgRouterSupport env;
-
-    @BeforeAll
-    static void start() {
-        env = PgRouterSupport.startCluster(false, 4);
-        db = env.db;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (env != null) env.close();
-    }
+    @RegisterExtension
+    static final PgRouterSupport env = PgRouterSupport.cluster(false, 4);
 
     @AfterEach
     void closeRouter() {
@@ -61,8 +48,8 @@ class ConnectionErrorTest {
     @Order(1)
     void aReadOnlyErrorOnAHandedOutConnectionSwitchesAtOnceAndEvictsTheDemotedPool() throws Exception {
         RegionAwareDataSource ds = router();
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
         // Two connections of a's pool in use, so that the pool holds several physical connections.
         Connection held = ds.getConnection();
         int heldPid = backendPid(held);
@@ -73,8 +60,8 @@ class ConnectionErrorTest {
         assertTrue(before.contains(heldPid));
         long roundsBefore = ds.snapshot().probeRounds();
 
-        db.demoteInPlace(a);
-        db.failover(); // b is promoted while a is still up, read-only, with our connection open
+        env.db.demoteInPlace(a);
+        env.db.failover(); // b is promoted while a is still up, read-only, with our connection open
         assertEquals(roundsBefore, ds.snapshot().probeRounds(), "no probe ran on its own (the interval is a minute)");
         assertEquals("a", ds.snapshot().writeEndpoint(), "the router has not noticed yet");
 
@@ -114,15 +101,15 @@ class ConnectionErrorTest {
             }
         });
         // Restore: a follows b again.
-        db.reattachAsStandby(a);
+        env.db.reattachAsStandby(a);
     }
 
     @Test
     @Order(2)
     void aConnectionLostErrorTriggersAnImmediateReprobe() throws Exception {
         RegionAwareDataSource ds = router();
-        PgNode primary = db.primary();
-        String name = primary == db.nodeA() ? "a" : "b";
+        PgNode primary = env.db.primary();
+        String name = primary == env.db.nodeA() ? "a" : "b";
         assertEquals(name, ds.snapshot().writeEndpoint());
         Connection held = ds.getConnection();
         long roundsBefore = ds.snapshot().probeRounds();

@@ -15,36 +15,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.TwoRegionPostgres;
 
 /** kill -9 of the primary, synchronous replication: bounded waits while there is no primary, no acknowledged write lost. */
 class ForcedFailoverTest {
 
     private static final Duration BOUND = Duration.ofSeconds(2);
-    private static TwoRegionPostgres db;
-    private static PgRouterSupport env;
-
-    @BeforeAll
-    static void start() {
-        env = PgRouterSupport.startCluster(true, 4);
-        db = env.db;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (env != null) env.close();
-    }
+    @RegisterExtension
+    static final PgRouterSupport env = PgRouterSupport.cluster(true, 4);
 
     @Test
     void writesWaitBoundedWhileNoPrimaryThenResumeOnThePromotedStandbyWithoutLoss() throws Exception {
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").failoverTimeout(BOUND).build());
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
         RegionAwareDataSource waiter = null;
         WriteLoad load = new WriteLoad(ds, 1);
         try {
@@ -94,7 +81,7 @@ class ForcedFailoverTest {
 
             long ackedOnB = load.acknowledgedOn(b.port());
             assertEquals(0, ackedOnB, "no write can succeed before the promotion");
-            db.failover();
+            env.db.failover();
             await("writes resumed on b", Duration.ofSeconds(30), () -> load.acknowledgedOn(b.port()) >= 50);
         } finally {
             load.close();

@@ -12,12 +12,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.TwoRegionPostgres;
 
 /** The application loses its network path to the primary; nobody promotes anything. */
 class PartitionTest {
@@ -25,26 +23,15 @@ class PartitionTest {
     private static final Duration BOUND = Duration.ofSeconds(2);
     // The pools' socketTimeout (5 s): a statement on a connection that was healthy when handed out may take that long.
     private static final long NEVER_HANG_MS = BOUND.toMillis() + 3 * 1000 + 5000 + 3000;
-    private static TwoRegionPostgres db;
-    private static PgRouterSupport env;
-
-    @BeforeAll
-    static void start() {
-        env = PgRouterSupport.startCluster(false, 4);
-        db = env.db;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (env != null) env.close();
-    }
+    @RegisterExtension
+    static final PgRouterSupport env = PgRouterSupport.cluster(false, 4);
 
     @Test
     void writesFailClearlyReadsContinueAndEverythingRecoversWhenHealed() throws Exception {
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-b").failoverTimeout(BOUND)
                 .probeTimeout(Duration.ofMillis(500)).build());
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
         long id = 1;
         assertEquals(a.port(), PgRouterSupport.insert(ds, id++));
         long epoch = ds.snapshot().endpoint("a").epoch();

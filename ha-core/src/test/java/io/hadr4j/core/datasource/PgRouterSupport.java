@@ -13,48 +13,57 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.hadr4j.testkit.PgNode;
 import io.hadr4j.testkit.TwoRegionPostgres;
 
-/** Shared plumbing for the tests against the testkit's real PostgreSQL primary and standby. */
-final class PgRouterSupport implements AutoCloseable {
+/**
+ * Shared plumbing for the tests against the testkit's real PostgreSQL primary and standby, and the JUnit extension
+ * that gives a test class its topology: {@code @RegisterExtension static final PgRouterSupport env =
+ * PgRouterSupport.cluster(false, 4);} starts a two-region testkit (nodes a and b in region-a and region-b) with the
+ * writes table and a pool of {@code poolSize} per node before the class's tests, and closes all of it after them.
+ */
+final class PgRouterSupport implements BeforeAllCallback, AfterAllCallback {
 
-    final TwoRegionPostgres db;
-    final HikariDataSource poolA;
-    final HikariDataSource poolB;
+    private final boolean synchronous;
+    private final int poolSize;
+    TwoRegionPostgres db;
+    HikariDataSource poolA;
+    HikariDataSource poolB;
     final List<RouterEvent> events = new CopyOnWriteArrayList<>();
     RegionAwareDataSource ds;
 
-    private final boolean ownsDb;
-
-    PgRouterSupport(TwoRegionPostgres db, int poolSize) {
-        this(db, poolSize, false);
+    private PgRouterSupport(boolean synchronous, int poolSize) {
+        this.synchronous = synchronous;
+        this.poolSize = poolSize;
     }
 
-    private PgRouterSupport(TwoRegionPostgres db, int poolSize, boolean ownsDb) {
-        this.db = db;
-        this.ownsDb = ownsDb;
-        this.poolA = pool(db.nodeA(), poolSize);
-        this.poolB = pool(db.nodeB(), poolSize);
+    /** One topology for a test class; register it with {@code @RegisterExtension} on a static field. */
+    static PgRouterSupport cluster(boolean synchronous, int poolSize) {
+        return new PgRouterSupport(synchronous, poolSize);
     }
 
-    /**
-     * A new two-region testkit (nodes a and b in region-a and region-b) with the writes table, and pools of
-     * {@code poolSize} over it; {@link #close()} closes the testkit too. One per test class.
-     */
-    static PgRouterSupport startCluster(boolean synchronous, int poolSize) {
-        TwoRegionPostgres db = TwoRegionPostgres.builder().regions("region-a", "region-b")
-                .synchronousReplication(synchronous).build().start();
-        try {
-            createWritesTable(db);
-            return new PgRouterSupport(db, poolSize, true);
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        db = TwoRegionPostgres.builder().regions("region-a", "region-b").synchronousReplication(synchronous).build().start();
+        createWritesTable(db);
+        poolA = pool(db.nodeA(), poolSize);
+        poolB = pool(db.nodeB(), poolSize);
+    }
+
+    /** Closes the router, the pools and the testkit (whatever of them was started). */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (ds != null) ds.close();
+        if (poolA != null) poolA.close();
+        if (poolB != null) poolB.close();
+        if (db != null) db.close();
     }
 
     /** A HikariCP pool through the node's fault proxy, with short timeouts so that faults show quickly. */
@@ -182,13 +191,5 @@ final class PgRouterSupport implements AutoCloseable {
 
     boolean hasEvent(RouterEvent.Type type, String endpoint) {
         return events.stream().anyMatch(e -> e.type() == type && (endpoint == null || endpoint.equals(e.endpoint())));
-    }
-
-    @Override
-    public void close() {
-        if (ds != null) ds.close();
-        poolA.close();
-        poolB.close();
-        if (ownsDb) db.close();
     }
 }

@@ -14,36 +14,23 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.TwoRegionPostgres;
 
 /** Steady state on the real primary and standby: writes to the primary, reads follow the lag bound. */
 class ReadRoutingTest {
 
-    private static TwoRegionPostgres db;
-    private static PgRouterSupport env;
-
-    @BeforeAll
-    static void start() {
-        env = PgRouterSupport.startCluster(false, 4);
-        db = env.db;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (env != null) env.close();
-    }
+    @RegisterExtension
+    static final PgRouterSupport env = PgRouterSupport.cluster(false, 4);
 
     @AfterEach
     void closeRouter() {
         if (env.ds != null) env.ds.close();
-        db.nodeB().proxy().heal();
-        db.nodeB().execute("SELECT pg_wal_replay_resume()");
+        env.db.nodeB().proxy().heal();
+        env.db.nodeB().execute("SELECT pg_wal_replay_resume()");
     }
 
     @Test
@@ -52,26 +39,26 @@ class ReadRoutingTest {
         assertSame(Dialect.POSTGRESQL, ds.dialect(), "detected from the driver's metadata");
         try (Connection c = ds.getConnection()) {
             assertFalse(inRecovery(c));
-            assertEquals(db.nodeA().port(), serverPort(c));
+            assertEquals(env.db.nodeA().port(), serverPort(c));
         }
         RouterSnapshot s = ds.snapshot();
         assertEquals("a", s.writeEndpoint());
         assertEquals(Role.PRIMARY, s.endpoint("a").role());
         assertEquals(Role.SECONDARY, s.endpoint("b").role());
-        assertEquals(db.nodeA().timeline(), s.endpoint("a").epoch());
-        assertEquals(db.nodeB().timeline(), s.endpoint("b").epoch());
+        assertEquals(env.db.nodeA().timeline(), s.endpoint("a").epoch());
+        assertEquals(env.db.nodeB().timeline(), s.endpoint("b").epoch());
         assertNotNull(s.endpoint("a").lastProbeAt());
         assertTrue(env.events.stream().anyMatch(e -> e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && "a".equals(e.writer())
                 && e.previousWriter() == null), "a listener given to create() sees the first route: " + env.events);
         String text = s + " " + ds + " " + env.events;
-        assertFalse(text.contains(db.nodeA().password()), "no password in snapshot, toString or events: " + text);
+        assertFalse(text.contains(env.db.nodeA().password()), "no password in snapshot, toString or events: " + text);
     }
 
     @Test
     void readsGoToTheLocalSecondaryOnlyWhileItsLagIsUnderTheBound() throws Exception {
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-b").maxReadLag(Duration.ofSeconds(1)).build());
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
         try (Connection c = ds.readOnly().getConnection()) {
             assertTrue(inRecovery(c), "a fresh local secondary serves reads");
             assertEquals(b.port(), serverPort(c));
@@ -101,7 +88,7 @@ class ReadRoutingTest {
     @Test
     void readsFallBackToThePrimaryWhenTheSecondaryIsDown() throws Exception {
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-b").build());
-        PgNode b = db.nodeB();
+        PgNode b = env.db.nodeB();
         assertTrue(readsOn(ds, b.port()));
         b.proxy().refuse();
         PgRouterSupport.sleep(300); // let a connection the pool was opening right now finish, so that drop() gets it
@@ -110,7 +97,7 @@ class ReadRoutingTest {
         await("no connection through b's proxy", Duration.ofSeconds(5), () -> b.proxy().openConnections() == 0);
         for (int i = 0; i < 5; i++) { // right away, before or after the probe notices: never an error
             try (Connection c = ds.readOnly().getConnection()) {
-                assertEquals(db.nodeA().port(), serverPort(c));
+                assertEquals(env.db.nodeA().port(), serverPort(c));
             }
         }
         await("the probe to see b down", Duration.ofSeconds(5), () -> ds.snapshot().endpoint("b").role() == Role.DOWN);
@@ -122,17 +109,17 @@ class ReadRoutingTest {
     @Test
     void readsGoToThePrimaryWhenNoSecondaryIsInTheLocalRegion() throws Exception {
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
-        assertTrue(readsOn(ds, db.nodeA().port()));
+        assertTrue(readsOn(ds, env.db.nodeA().port()));
     }
 
     @Test
     void twoEndpointsThatReachTheSameServerAreOneNodeNotASplitBrain() throws Exception {
-        PgNode a = db.nodeA();
+        PgNode a = env.db.nodeA();
         // As with an Azure SQL failover-group listener next to the server's own name: two names, one server.
         try (com.zaxxer.hikari.HikariDataSource direct = PgRouterSupport.pool(a, 2, a.directJdbcUrl(), "pool-a-direct")) {
             RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-b").failoverTimeout(Duration.ofSeconds(2)).build(),
                     Endpoint.of("a-listener", a.region(), env.poolA, 0), Endpoint.of("a-direct", a.region(), direct, 1),
-                    Endpoint.of("b", db.nodeB().region(), env.poolB, 0));
+                    Endpoint.of("b", env.db.nodeB().region(), env.poolB, 0));
             RouterSnapshot s = ds.snapshot();
             assertEquals("a-listener", s.writeEndpoint(), "the preferred (lower priority) name of the one primary: " + s);
             assertEquals(s.endpoint("a-listener").server(), s.endpoint("a-direct").server());

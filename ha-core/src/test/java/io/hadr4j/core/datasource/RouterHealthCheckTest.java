@@ -11,9 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.hadr4j.core.health.HealthCheck;
 import io.hadr4j.core.health.HealthChecks;
@@ -22,7 +21,6 @@ import io.hadr4j.core.health.HealthResult;
 import io.hadr4j.core.health.HealthStatus;
 import io.hadr4j.core.health.ReadinessPolicy;
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.TwoRegionPostgres;
 
 /**
  * {@link HealthChecks#regionAwareDataSource} over the testkit's real primary and standby, through a failover and the
@@ -40,19 +38,8 @@ class RouterHealthCheckTest {
     /** Generous: the router probes every 200 ms; this only bounds how long a broken test polls. */
     private static final Duration WITHIN = Duration.ofSeconds(30);
 
-    private static TwoRegionPostgres db;
-    private static PgRouterSupport env;
-
-    @BeforeAll
-    static void start() {
-        env = PgRouterSupport.startCluster(false, 4);
-        db = env.db;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (env != null) env.close();
-    }
+    @RegisterExtension
+    static final PgRouterSupport env = PgRouterSupport.cluster(false, 4);
 
     @Test
     void reportsTheRoutersViewThroughFailoverAndFencingWithoutSecrets() throws Exception {
@@ -64,8 +51,8 @@ class RouterHealthCheckTest {
         assertEquals("database", strict.name());
         assertEquals(java.util.Set.of(HealthGroup.READINESS), strict.groups(), "liveness never depends on a database");
         List<HealthResult> seen = new ArrayList<>();
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
 
         // Normal operation: writes to a, reads on the fresh standby b.
         awaitData(strict, seen, "up with the standby as read route", d -> "b".equals(d.get("readRoute")));
@@ -105,7 +92,7 @@ class RouterHealthCheckTest {
         assertEquals(HealthStatus.DOWN, dr.status(), "no read route, so even degraded mode is not ready: " + dr);
 
         // Failover: b takes writes, both checks are UP again, the failover is reported.
-        db.failover();
+        env.db.failover();
         r = awaitData(strict, seen, "UP after failover", x -> Boolean.TRUE.equals(x.get("writable")));
         d = r.data();
         assertEquals(HealthStatus.UP, r.status(), r::toString);
@@ -119,7 +106,7 @@ class RouterHealthCheckTest {
         assertEquals(HealthStatus.UP, check(degraded, seen).status());
 
         // The old primary returns on its old timeline: reported fenced; writes stay on b.
-        db.restartAsStalePrimary(a);
+        env.db.restartAsStalePrimary(a);
         r = awaitData(strict, seen, "a fenced", x -> Boolean.TRUE.equals(x.get("endpoint.a.fenced")));
         d = r.data();
         assertEquals("PRIMARY", d.get("endpoint.a.role"), "the stale node claims primary: " + d);

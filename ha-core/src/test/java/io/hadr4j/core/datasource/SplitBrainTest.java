@@ -11,49 +11,36 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.TwoRegionPostgres;
 
 /** The killed old primary comes back believing it is primary (split brain). */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SplitBrainTest {
 
-    private static TwoRegionPostgres db;
-    private static PgRouterSupport env;
-
-    @BeforeAll
-    static void start() {
-        env = PgRouterSupport.startCluster(false, 4);
-        db = env.db;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (env != null) env.close();
-    }
+    @RegisterExtension
+    static final PgRouterSupport env = PgRouterSupport.cluster(false, 4);
 
     @Test
     @Order(1)
     void theStaleOldPrimaryIsFencedAndGetsNoWrite() throws Exception {
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
         WriteLoad load = new WriteLoad(ds, 1);
         long rowsOnStaleA;
         try {
             await("writes on a", Duration.ofSeconds(10), () -> load.acknowledgedOn(a.port()) >= 20);
             a.kill();
-            db.failover();
+            env.db.failover();
             await("writes on b", Duration.ofSeconds(30), () -> load.acknowledgedOn(b.port()) >= 20);
 
-            db.restartAsStalePrimary(a);
+            env.db.restartAsStalePrimary(a);
             rowsOnStaleA = a.queryForLong("SELECT count(*) FROM writes");
             await("a seen as a fenced primary", Duration.ofSeconds(30), () -> {
                 RouterSnapshot.EndpointView v = ds.snapshot().endpoint("a");
@@ -84,7 +71,7 @@ class SplitBrainTest {
     @Test
     @Order(2)
     void whenTheNewerPrimaryCannotBeDecidedWritesFailClosed() {
-        assertEquals(io.hadr4j.testkit.Role.PRIMARY, db.nodeA().role(), "the topology of the first test: a is a stale primary");
+        assertEquals(io.hadr4j.testkit.Role.PRIMARY, env.db.nodeA().role(), "the topology of the first test: a is a stale primary");
         // A dialect that cannot tell epochs (as SQL Server cannot): both claims are equal.
         Dialect noEpoch = new Dialect() {
             @Override
@@ -119,14 +106,14 @@ class SplitBrainTest {
     @Test
     @Order(3)
     void aConnectionTakenBeforeTheSplitBrainWritesNothingMoreToTheFencedPrimary() throws Exception {
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
-        db.reattachAsStandby(a); // a follows b again
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
+        env.db.reattachAsStandby(a); // a follows b again
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
         assertEquals("b", ds.snapshot().writeEndpoint());
         try (Connection held = ds.getConnection()) {
             assertEquals(b.port(), serverPort(held));
-            db.failover(); // a is promoted while b is up and still writable: two primaries, a has the newer timeline
+            env.db.failover(); // a is promoted while b is up and still writable: two primaries, a has the newer timeline
             await("b fenced", Duration.ofSeconds(30), () -> ds.snapshot().endpoint("b").fenced());
             assertEquals("a", ds.snapshot().writeEndpoint());
             SQLException e = assertThrows(SQLException.class, () -> {

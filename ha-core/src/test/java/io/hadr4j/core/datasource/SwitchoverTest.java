@@ -8,39 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.TwoRegionPostgres;
 
 /** Planned switchover under a steady write load (RPO 0, nothing written to the demoted node). */
 class SwitchoverTest {
 
-    private static TwoRegionPostgres db;
-    private static PgRouterSupport env;
-
-    @BeforeAll
-    static void start() {
-        env = PgRouterSupport.startCluster(false, 4);
-        db = env.db;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (env != null) env.close();
-    }
+    @RegisterExtension
+    static final PgRouterSupport env = PgRouterSupport.cluster(false, 4);
 
     @Test
     void writesFollowThePlannedSwitchoverAndEveryAcknowledgedWriteSurvives() throws Exception {
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
-        PgNode a = db.nodeA();
-        PgNode b = db.nodeB();
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
         WriteLoad load = new WriteLoad(ds, 1);
         try {
             await("writes on a", Duration.ofSeconds(10), () -> load.acknowledgedOn(a.port()) >= 50);
-            PgNode next = db.switchover();
+            PgNode next = env.db.switchover();
             assertEquals(b, next);
             await("writes resumed on b", Duration.ofSeconds(30), () -> load.acknowledgedOn(b.port()) >= 50);
         } finally {
@@ -72,7 +59,7 @@ class SwitchoverTest {
     }
 
     private static long awaitSameCount(PgNode standby, PgNode primary) {
-        db.awaitReplayed(Duration.ofSeconds(30));
+        env.db.awaitReplayed(Duration.ofSeconds(30));
         return standby.queryForLong("SELECT count(*) FROM writes");
     }
 }
