@@ -342,8 +342,7 @@ public final class PgBinaries {
         static RunAs detect() {
             int myUid;
             try {
-                myUid = (Integer) Files.getAttribute(Path.of(System.getProperty("java.io.tmpdir")).getFileSystem()
-                        .getPath("/proc/self"), "unix:uid");
+                myUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 myUid = "root".equals(System.getProperty("user.name")) ? 0 : -1;
             }
