@@ -1,5 +1,7 @@
 package io.hadr4j.core.datasource;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -45,7 +48,7 @@ import io.github.resilience4j.retry.RetryConfig;
  * <p>Threads: one scheduler thread runs probe rounds one at a time (so all route decisions are made there, except
  * that a connection error may withdraw the write route at once); probes of single endpoints run on a cached pool of
  * daemon threads so that one endpoint that hangs delays nothing but its own result. The current route is one
- * immutable object behind an {@link AtomicReference}: the hot path is one volatile read.
+ * immutable object in a volatile field: the hot path is one volatile read.
  */
 final class Router implements AutoCloseable {
 
@@ -57,7 +60,9 @@ final class Router implements AutoCloseable {
 
     /** One endpoint and what the router knows about it. */
     static final class Node {
+        final Router router;
         final Endpoint endpoint;
+        final DataSource pool; // endpoint.dataSource(), one load nearer the hot path
         final CircuitBreaker breaker;
         final Retry retry;
         volatile Observation seen = Observation.NONE;
@@ -65,6 +70,10 @@ final class Router implements AutoCloseable {
         volatile long suspectSinceNanos;
         volatile String lastFailure;
         final OpenConnections open = new OpenConnections();
+        // How often the router withdrew this endpoint: +1 for all connections, +WRITES_ONLY for write connections
+        // only (each half wraps; only changes are compared). Incremented before open is swept.
+        volatile int withdrawals;
+        volatile String withdrawnBecause;
         // Probe-round thread only: the probe in flight (it may outlive the round that started it), when it started,
         // the connection it holds (to abort on timeout), whether its timeout was already recorded, and when the
         // last probe that succeeded started (a suspicion is cleared only by a probe that started after it).
@@ -74,8 +83,10 @@ final class Router implements AutoCloseable {
         boolean timeoutRecorded;
         long confirmedNanos;
 
-        Node(Endpoint endpoint, CircuitBreaker breaker, Retry retry) {
+        Node(Router router, Endpoint endpoint, CircuitBreaker breaker, Retry retry) {
+            this.router = router;
             this.endpoint = endpoint;
+            this.pool = endpoint.dataSource();
             this.breaker = breaker;
             this.retry = retry;
         }
@@ -116,7 +127,7 @@ final class Router implements AutoCloseable {
     private final RouterConfig config;
     private final String localRegion;
     private final Node[] nodes;
-    private final AtomicReference<Route> route;
+    private volatile Route route; // read on every getConnection(): a field, not an AtomicReference (one load less)
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probeExecutor;
     private final AtomicBoolean probeRequested = new AtomicBoolean();
@@ -149,7 +160,7 @@ final class Router implements AutoCloseable {
         this.config = config;
         this.localRegion = localRegion;
         this.dialect = config.dialect();
-        this.route = new AtomicReference<>(new Route(null, "not probed yet", SQLSTATE_NO_PRIMARY, new Node[0]));
+        this.route = new Route(null, "not probed yet", SQLSTATE_NO_PRIMARY, new Node[0]);
         this.minRoundGapNanos = Math.min(config.probeInterval().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(100));
         this.fastRoundGapNanos = Math.min(minRoundGapNanos, FAST_ROUND_GAP_NANOS);
         RetryConfig retryConfig = config.retryConfig() != null ? config.retryConfig()
@@ -157,7 +168,7 @@ final class Router implements AutoCloseable {
                         .retryOnException(e -> e instanceof SQLException s && classify(s) == Dialect.ErrorKind.TRANSIENT)
                         .build();
         this.nodes = endpoints.stream()
-                .map(e -> new Node(e, CircuitBreaker.of(config.name() + "-" + e.name(), config.circuitBreakerConfig()),
+                .map(e -> new Node(this, e, CircuitBreaker.of(config.name() + "-" + e.name(), config.circuitBreakerConfig()),
                         Retry.of(config.name() + "-" + e.name(), retryConfig)))
                 .toArray(Node[]::new);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(config.name() + "-router"));
@@ -180,7 +191,7 @@ final class Router implements AutoCloseable {
     // ---------------------------------------------------------------- connections
 
     Connection connect(boolean write) throws SQLException {
-        Route r = route.get();
+        Route r = route;
         if (!write && r.readers.length > 0) {
             Connection c = tryReaders(r);
             if (c != null) return c;
@@ -188,7 +199,7 @@ final class Router implements AutoCloseable {
         Node w = r.writer;
         if (w != null) {
             try {
-                return new RouterConnection(this, w, write, w.endpoint.dataSource().getConnection());
+                return new RouterConnection(w, write, w.pool.getConnection());
             } catch (SQLException e) {
                 acquireFailed(w, e);
             }
@@ -200,7 +211,7 @@ final class Router implements AutoCloseable {
         for (Node n : r.readers) {
             if (n.breaker.getState() == CircuitBreaker.State.OPEN) continue;
             try {
-                return new RouterConnection(this, n, false, n.endpoint.dataSource().getConnection());
+                return new RouterConnection(n, false, n.pool.getConnection());
             } catch (SQLException e) {
                 LOG.debug("{}: read connection to {} failed, trying the next ({})", config.name(), n.name(), PoolSupport.safeMessage(e));
                 if (classify(e) == Dialect.ErrorKind.CONNECTION_LOST) {
@@ -220,7 +231,7 @@ final class Router implements AutoCloseable {
         while (true) {
             long nextRound = rounds + 1;
             if (closed) throw closedException();
-            Route r = route.get();
+            Route r = route;
             if (!write) {
                 Connection c = tryReaders(r);
                 if (c != null) return c;
@@ -228,8 +239,8 @@ final class Router implements AutoCloseable {
             Node w = r.writer;
             if (w != null) {
                 try {
-                    Connection raw = w.retry.executeCallable(() -> w.endpoint.dataSource().getConnection());
-                    return new RouterConnection(this, w, write, raw);
+                    Connection raw = w.retry.executeCallable(() -> w.pool.getConnection());
+                    return new RouterConnection(w, write, raw);
                 } catch (SQLException e) {
                     last = e;
                     acquireFailed(w, e);
@@ -239,7 +250,7 @@ final class Router implements AutoCloseable {
                 }
             }
             long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) throw noWriter(route.get(), last, System.nanoTime() - start);
+            if (remaining <= 0) throw noWriter(route, last, System.nanoTime() - start);
             requestProbe();
             awaitRounds(nextRound, Math.min(remaining, config.probeInterval().toNanos()));
         }
@@ -295,7 +306,7 @@ final class Router implements AutoCloseable {
         LOG.info("{}: {}", config.name(), cause);
         // The application gets the driver's own exception (type, SQLState and vendor code intact), with the router's view attached.
         e.addSuppressed(new SQLException(config.name() + ": " + cause + ". Endpoints: " + describeEndpoints(), e.getSQLState()));
-        Route r = route.get();
+        Route r = route;
         publish(new RouterEvent(RouterEvent.Type.CONNECTION_ERROR, n.name(), name(r.writer), name(r.writer), cause, null, Instant.now()));
         if (readOnly || r.writer == n) {
             suspect(n, cause);
@@ -309,10 +320,10 @@ final class Router implements AutoCloseable {
     private void suspect(Node n, String why) {
         long now = System.nanoTime();
         n.suspectSinceNanos = now == 0 ? 1 : now;
-        Route r = route.get();
+        Route r = route;
         if (r.writer == n) {
             if (writerLostAtNanos == 0) writerLostAtNanos = now;
-            route.compareAndSet(r, r.withoutWriter("re-probing " + n.name() + " after " + why));
+            ROUTE.compareAndSet(this, r, r.withoutWriter("re-probing " + n.name() + " after " + why));
         }
         requestProbe();
     }
@@ -330,7 +341,7 @@ final class Router implements AutoCloseable {
     /** Asks for a probe round soon (coalesced with any already asked for). */
     void requestProbe() {
         if (closed || !probeRequested.compareAndSet(false, true)) return;
-        long gap = route.get().writer == null ? fastRoundGapNanos : minRoundGapNanos;
+        long gap = route.writer == null ? fastRoundGapNanos : minRoundGapNanos;
         long delay = rounds == 0 ? 0 : Math.max(0, gap - (System.nanoTime() - lastRoundEndNanos));
         try {
             scheduler.schedule(() -> {
@@ -597,7 +608,7 @@ final class Router implements AutoCloseable {
             }
         }
         Route next = decide(roundStart);
-        Route prev = route.getAndSet(next);
+        Route prev = (Route) ROUTE.getAndSet(this, next);
         announce(prev, next, roundStart);
     }
 
@@ -756,6 +767,8 @@ final class Router implements AutoCloseable {
      * {@link SQLException} now instead of waiting for a socket timeout the driver may not have.
      */
     private void abortOpen(Node node, boolean writesOnly, String why) {
+        node.withdrawnBecause = why;
+        WITHDRAWALS.getAndAdd(node, writesOnly ? WRITES_ONLY : 1); // before the sweep: see RouterConnection.track
         int[] count = {0};
         node.open.forEach(c -> {
             if (!writesOnly || c.isWrite()) {
@@ -802,7 +815,7 @@ final class Router implements AutoCloseable {
     }
 
     RouterSnapshot snapshot() {
-        Route r = route.get();
+        Route r = route;
         Failover f = failover;
         List<RouterSnapshot.EndpointView> views = Arrays.stream(nodes).map(Router::view).collect(Collectors.toList());
         List<String> readers = Arrays.stream(r.readers).map(Node::name).collect(Collectors.toUnmodifiableList());
@@ -826,7 +839,7 @@ final class Router implements AutoCloseable {
     }
 
     String writerName() {
-        return name(route.get().writer);
+        return name(route.writer);
     }
 
     private SQLException noWriter(Route r, SQLException last, long waitedNanos) {
@@ -878,6 +891,27 @@ final class Router implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         LOG.info("{}: closed", config.name());
+    }
+
+    private static final int WRITES_ONLY = 1 << 16;
+    private static final VarHandle ROUTE;
+
+    static {
+        try {
+            ROUTE = MethodHandles.lookup().findVarHandle(Router.class, "route", Route.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    private static final AtomicIntegerFieldUpdater<Node> WITHDRAWALS = AtomicIntegerFieldUpdater.newUpdater(Node.class, "withdrawals");
+
+    /** Whether a connection taken when the withdrawal count was {@code taken} was withdrawn by {@code now}. */
+    static boolean withdrawnSince(int taken, int now, boolean write) {
+        return (short) taken != (short) now || (write && (taken >>> 16) != (now >>> 16));
+    }
+
+    String name() {
+        return config.name();
     }
 
     private static String name(Node n) {

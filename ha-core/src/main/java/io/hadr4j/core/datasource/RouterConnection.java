@@ -34,23 +34,25 @@ import java.util.concurrent.Executor;
  */
 final class RouterConnection implements Connection {
 
-    private final Router router;
     private final Router.Node node;
     private final boolean write;
     private final Connection raw;
     private volatile boolean reported;
-    // Its slot in node.open, NOT_OPEN once closed. Written by the thread that closes it; the router reads it racily
-    // (a stale read only means aborting a connection that was just closed, which the pool's proxy ignores).
-    private int slot;
+    // Its slot in node.open: UNTRACKED until its first use, NOT_OPEN once closed. Written by the thread that uses
+    // it; the router reads it racily (a stale read only means aborting a connection that was just closed, which
+    // the pool's proxy ignores).
+    private int slot = UNTRACKED;
+    // node.withdrawals when it was taken: tells at its first use whether the router withdrew the endpoint since.
+    private final int taken;
 
+    private static final int UNTRACKED = Integer.MAX_VALUE;
     private static final int NOT_OPEN = Integer.MIN_VALUE;
 
-    RouterConnection(Router router, Router.Node node, boolean write, Connection raw) {
-        this.router = router;
+    RouterConnection(Router.Node node, boolean write, Connection raw) {
         this.node = node;
         this.write = write;
         this.raw = raw;
-        this.slot = node.open.register(this);
+        this.taken = node.withdrawals;
     }
 
     String nodeName() {
@@ -76,17 +78,41 @@ final class RouterConnection implements Connection {
         PoolSupport.evict(node.endpoint.dataSource(), raw);
     }
 
-    /** Fails fast on a fenced endpoint (one volatile read otherwise). */
+    /**
+     * Called first by every method that may reach the server: fails fast on a fenced endpoint (one volatile read),
+     * and on the connection's first use registers it in {@code node.open}, so that the router can abort it.
+     */
     void check() throws SQLException {
+        if (slot == UNTRACKED) track();
         if (node.fenced) {
             evictOnce();
-            throw router.fencedException(node);
+            throw node.router.fencedException(node);
+        }
+    }
+
+    /**
+     * Registers this connection for {@link #abortByRouter}. Done at first use rather than when it is handed out:
+     * on a collecting JVM such as G1, storing a new object into the long-lived registry costs a card-marking
+     * barrier, which would double what the library adds to {@code getConnection()}+{@code close()}; a connection
+     * that was never used cannot be blocked in a call. A withdrawal between taking it and now is caught here:
+     * the router counts withdrawals before it sweeps the registry, and this reads the count after registering
+     * (a full fence), so either the sweep saw this connection or this sees the new count.
+     */
+    private void track() throws SQLException {
+        slot = node.open.register(this);
+        int now = node.withdrawals;
+        if (Router.withdrawnSince(taken, now, write)) {
+            String why = node.withdrawnBecause;
+            abortByRouter(Runnable::run);
+            throw new SQLException(node.router.name() + ": this " + (write ? "write" : "read") + " connection to " + node.name()
+                    + " was taken before the router withdrew that endpoint because " + why
+                    + "; it was aborted before its first use. Get a new connection.", "08006");
         }
     }
 
     /** Reports an exception of this connection or its statements to the router; returns it for rethrowing. */
     SQLException failed(SQLException e) {
-        if (!reported && router.onConnectionError(node, write, raw, e)) reported = true;
+        if (!reported && node.router.onConnectionError(node, write, raw, e)) reported = true;
         return e;
     }
 
@@ -99,12 +125,13 @@ final class RouterConnection implements Connection {
 
     @Override
     public void close() throws SQLException {
-        int s = slot;
-        if (s != NOT_OPEN) {
+        try {
+            raw.close(); // may still reach the server (a pool rolls back a dirty transaction): stays abortable
+        } finally {
+            int s = slot;
             slot = NOT_OPEN;
-            node.open.release(s, this);
+            if (s != NOT_OPEN && s != UNTRACKED) node.open.release(s, this);
         }
-        raw.close();
     }
 
     @Override
@@ -174,8 +201,17 @@ final class RouterConnection implements Connection {
     @Override public void rollback(Savepoint a) throws SQLException { check(); try { raw.rollback(a); } catch (SQLException e) { throw failed(e); } }
     @Override public void setAutoCommit(boolean a) throws SQLException { check(); try { raw.setAutoCommit(a); } catch (SQLException e) { throw failed(e); } }
     @Override public void setCatalog(String a) throws SQLException { check(); try { raw.setCatalog(a); } catch (SQLException e) { throw failed(e); } }
-    @Override public void setClientInfo(Properties a) throws SQLClientInfoException { raw.setClientInfo(a); } // cannot throw the fenced SQLException
-    @Override public void setClientInfo(String a, String b) throws SQLClientInfoException { raw.setClientInfo(a, b); }
+    @Override public void setClientInfo(Properties a) throws SQLClientInfoException { checkClientInfo(); raw.setClientInfo(a); }
+    @Override public void setClientInfo(String a, String b) throws SQLClientInfoException { checkClientInfo(); raw.setClientInfo(a, b); }
+
+    /** {@link #check()} for the two methods that may only throw {@link SQLClientInfoException}. */
+    private void checkClientInfo() throws SQLClientInfoException {
+        try {
+            check();
+        } catch (SQLException e) {
+            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
+        }
+    }
     @Override public void setHoldability(int a) throws SQLException { check(); try { raw.setHoldability(a); } catch (SQLException e) { throw failed(e); } }
     @Override public void setNetworkTimeout(Executor a, int b) throws SQLException { check(); try { raw.setNetworkTimeout(a, b); } catch (SQLException e) { throw failed(e); } }
     @Override public void setReadOnly(boolean a) throws SQLException { check(); try { raw.setReadOnly(a); } catch (SQLException e) { throw failed(e); } }

@@ -3,8 +3,10 @@ package io.hadr4j.core.datasource;
 import static io.hadr4j.core.datasource.PgRouterSupport.await;
 import static io.hadr4j.core.datasource.PgRouterSupport.serverPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -76,5 +78,63 @@ class PartitionTest {
         assertTrue(env.events.stream().anyMatch(e -> e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && "a".equals(e.writer())
                 && e.cause().contains("again")), env.events.toString());
         ds.close();
+    }
+
+    /**
+     * The router registers a connection for aborting at its first use, not when it hands it out; a connection
+     * taken before the endpoint was withdrawn and first used after must not slip through and block on the
+     * stalled server: it fails at once with a connection error that says why, and goes back to the pool.
+     */
+    @Test
+    void aConnectionTakenBeforeTheWithdrawalAndUsedAfterFailsAtOnce() throws Exception {
+        RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").failoverTimeout(BOUND)
+                .probeTimeout(Duration.ofMillis(500)).build());
+        PgNode a = env.db.nodeA();
+        PgRouterSupport.insert(ds, 1_000_000);
+        Connection early = ds.getConnection(); // handed out, never used yet
+        Connection earlyRead = ds.readOnly().getConnection();
+        a.proxy().stall();
+        try {
+            await("the router withdraws a", Duration.ofSeconds(30), () -> ds.snapshot().endpoint("a").role() == Role.DOWN);
+            long t0 = System.nanoTime();
+            SQLException e = assertThrows(SQLException.class, () -> early.createStatement().execute("SELECT 1"));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertEquals("08006", e.getSQLState(), e.toString());
+            assertTrue(e.getMessage().contains("write connection to a was taken before the router withdrew that endpoint because it is unreachable"),
+                    e.getMessage());
+            assertTrue(ms < NEVER_HANG_MS, "the first use took " + ms + " ms");
+            if (earlyRead.unwrap(RouterConnection.class).nodeName().equals("a")) {
+                assertThrows(SQLException.class, earlyRead::getAutoCommit, "a read connection to a is withdrawn too");
+            }
+            early.close();
+            earlyRead.close();
+            await("no connection of a's pool is left in use", Duration.ofSeconds(10),
+                    () -> env.poolA.getHikariPoolMXBean().getActiveConnections() == 0);
+        } finally {
+            a.proxy().heal();
+        }
+        long[] next = {1_000_001};
+        await("writes back on a after healing", Duration.ofSeconds(30), () -> {
+            try {
+                return PgRouterSupport.insert(ds, next[0]++) == a.port();
+            } catch (SQLException ex) {
+                return false;
+            }
+        });
+        ds.close();
+    }
+
+    @Test
+    void withdrawalsOfWriteConnectionsOnlyLeaveReadConnectionsAlone() {
+        int taken = 0x0003_0005;
+        assertFalse(Router.withdrawnSince(taken, taken, true));
+        assertFalse(Router.withdrawnSince(taken, taken, false));
+        int demoted = taken + (1 << 16);
+        assertTrue(Router.withdrawnSince(taken, demoted, true));
+        assertFalse(Router.withdrawnSince(taken, demoted, false), "a demotion withdraws write connections only");
+        int down = taken + 1;
+        assertTrue(Router.withdrawnSince(taken, down, true));
+        assertTrue(Router.withdrawnSince(taken, down, false));
+        assertTrue(Router.withdrawnSince(0x0000_FFFF, 0x0000_FFFF + 1, false), "the low half's carry still reads as a change");
     }
 }
