@@ -32,7 +32,7 @@ class RouterPreparedStatement extends RouterStatement implements PreparedStateme
     @Override public void clearParameters() throws SQLException { c.check(); try { s.clearParameters(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public boolean execute() throws SQLException { c.check(); try { return s.execute(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public long executeLargeUpdate() throws SQLException { c.check(); try { return s.executeLargeUpdate(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet executeQuery() throws SQLException { c.check(); try { return s.executeQuery(); } catch (SQLException e) { throw c.failed(e); } }
+    @Override public ResultSet executeQuery() throws SQLException { c.check(); try { return RouterResultSet.wrap(c, this, s.executeQuery()); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int executeUpdate() throws SQLException { c.check(); try { return s.executeUpdate(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public ResultSetMetaData getMetaData() throws SQLException { c.check(); try { return s.getMetaData(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public ParameterMetaData getParameterMetaData() throws SQLException { c.check(); try { return s.getParameterMetaData(); } catch (SQLException e) { throw c.failed(e); } }

@@ -85,14 +85,14 @@ class RouterStatement implements Statement {
     @Override public long executeLargeUpdate(String p0, int[] p1) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public long executeLargeUpdate(String p0, String[] p1) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public long executeLargeUpdate(String p0, int p1) throws SQLException { c.check(); try { return s.executeLargeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet executeQuery(String p0) throws SQLException { c.check(); try { return s.executeQuery(p0); } catch (SQLException e) { throw c.failed(e); } }
+    @Override public ResultSet executeQuery(String p0) throws SQLException { c.check(); try { return RouterResultSet.wrap(c, this, s.executeQuery(p0)); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int executeUpdate(String p0) throws SQLException { c.check(); try { return s.executeUpdate(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int executeUpdate(String p0, int[] p1) throws SQLException { c.check(); try { return s.executeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int executeUpdate(String p0, String[] p1) throws SQLException { c.check(); try { return s.executeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int executeUpdate(String p0, int p1) throws SQLException { c.check(); try { return s.executeUpdate(p0, p1); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int getFetchDirection() throws SQLException { c.check(); try { return s.getFetchDirection(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int getFetchSize() throws SQLException { c.check(); try { return s.getFetchSize(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet getGeneratedKeys() throws SQLException { c.check(); try { return s.getGeneratedKeys(); } catch (SQLException e) { throw c.failed(e); } }
+    @Override public ResultSet getGeneratedKeys() throws SQLException { c.check(); try { return RouterResultSet.wrap(c, this, s.getGeneratedKeys()); } catch (SQLException e) { throw c.failed(e); } }
     @Override public long getLargeMaxRows() throws SQLException { c.check(); try { return s.getLargeMaxRows(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public long getLargeUpdateCount() throws SQLException { c.check(); try { return s.getLargeUpdateCount(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int getMaxFieldSize() throws SQLException { c.check(); try { return s.getMaxFieldSize(); } catch (SQLException e) { throw c.failed(e); } }
@@ -100,7 +100,7 @@ class RouterStatement implements Statement {
     @Override public boolean getMoreResults() throws SQLException { c.check(); try { return s.getMoreResults(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public boolean getMoreResults(int p0) throws SQLException { c.check(); try { return s.getMoreResults(p0); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int getQueryTimeout() throws SQLException { c.check(); try { return s.getQueryTimeout(); } catch (SQLException e) { throw c.failed(e); } }
-    @Override public ResultSet getResultSet() throws SQLException { c.check(); try { return s.getResultSet(); } catch (SQLException e) { throw c.failed(e); } }
+    @Override public ResultSet getResultSet() throws SQLException { c.check(); try { return RouterResultSet.wrap(c, this, s.getResultSet()); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int getResultSetConcurrency() throws SQLException { c.check(); try { return s.getResultSetConcurrency(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int getResultSetHoldability() throws SQLException { c.check(); try { return s.getResultSetHoldability(); } catch (SQLException e) { throw c.failed(e); } }
     @Override public int getResultSetType() throws SQLException { c.check(); try { return s.getResultSetType(); } catch (SQLException e) { throw c.failed(e); } }

@@ -5,10 +5,12 @@ import static io.hadr4j.core.datasource.PgRouterSupport.backendPid;
 import static io.hadr4j.core.datasource.PgRouterSupport.serverPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -133,5 +135,40 @@ class ConnectionErrorTest {
             assertEquals(primary.port(), serverPort(c), "still the same primary: a dropped connection is not a failover");
         }
         assertEquals(name, ds.snapshot().writeEndpoint());
+    }
+
+    @Test
+    @Order(3)
+    void aConnectionLostWhileReadingAResultTriggersAnImmediateReprobe() throws Exception {
+        RegionAwareDataSource ds = router();
+        PgNode primary = env.db.primary();
+        String name = primary == env.db.nodeA() ? "a" : "b";
+        Connection held = ds.getConnection();
+        held.setAutoCommit(false); // so that pgjdbc streams the result in fetches of 10 rows
+        Statement st = held.createStatement();
+        st.setFetchSize(10);
+        ResultSet rs = st.executeQuery("SELECT g FROM generate_series(1, 100000) g");
+        for (int i = 1; i <= 5; i++) {
+            assertTrue(rs.next());
+            assertEquals(i, rs.getInt(1));
+        }
+        assertSame(st, rs.getStatement(), "the result leads back to the router's statement, not the pool's");
+        assertSame(held, rs.getStatement().getConnection());
+        long roundsBefore = ds.snapshot().probeRounds();
+        Instant errorAt = Instant.now();
+        primary.proxy().drop();
+        SQLException e = assertThrows(SQLException.class, () -> {
+            while (rs.next()) {
+                rs.getInt(1);
+            }
+        });
+        assertTrue(e.getSQLState().startsWith("08"), e.getSQLState());
+        held.close();
+        await("a re-probe after the error raised by the result", Duration.ofSeconds(10), () -> ds.snapshot().probeRounds() > roundsBefore
+                && !ds.snapshot().endpoint(name).lastProbeAt().isBefore(errorAt));
+        assertTrue(env.hasEvent(RouterEvent.Type.CONNECTION_ERROR, name), env.events.toString());
+        try (Connection c = ds.getConnection()) {
+            assertEquals(primary.port(), serverPort(c));
+        }
     }
 }
