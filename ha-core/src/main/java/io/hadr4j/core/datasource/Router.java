@@ -1,7 +1,12 @@
 package io.hadr4j.core.datasource;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -12,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -158,6 +164,13 @@ final class Router implements AutoCloseable {
 
     Router(RouterConfig config, String localRegion, List<Endpoint> endpoints) {
         this.config = config;
+        if (config.epochFile() != null) {
+            OptionalLong kept = RouterConfig.readEpochFile(config.epochFile());
+            if (kept.isPresent()) {
+                maxEpoch = kept.getAsLong();
+                LOG.info("{}: the newest epoch seen before is {} (from {}); a primary on an older one is fenced", config.name(), maxEpoch, config.epochFile());
+            }
+        }
         this.localRegion = localRegion;
         this.dialect = config.dialect();
         this.route = new Route(null, "not probed yet", SQLSTATE_NO_PRIMARY, new Node[0]);
@@ -600,7 +613,10 @@ final class Router implements AutoCloseable {
             Observation now = results[i];
             if (now == null) continue; // still being probed: what was last seen stands
             node.seen = now;
-            if (now.role() != Role.DOWN && now.epoch() != null) maxEpoch = Math.max(maxEpoch, now.epoch());
+            if (now.role() != Role.DOWN && now.epoch() != null && now.epoch() > maxEpoch) {
+                maxEpoch = now.epoch();
+                keepEpoch();
+            }
             if (old.role() != now.role()) {
                 roleChanged(node, old, now);
             } else if (LOG.isDebugEnabled()) {
@@ -661,7 +677,9 @@ final class Router implements AutoCloseable {
             writer = candidates.get(0);
         } else if (candidates.isEmpty()) {
             refusal = claims.isEmpty() ? "no endpoint reports itself a writable primary"
-                    : "every endpoint that claims primary is fenced (its epoch is older than " + maxEpoch + ", the newest seen)";
+                    : "every endpoint that claims primary is fenced (its epoch is older than " + maxEpoch + ", the newest seen"
+                            + (config.epochFile() != null ? ", kept in " + config.epochFile() + "; delete that file only if the database was rebuilt" : "")
+                            + ")";
         } else {
             candidates.sort(Comparator.comparing((Node c) -> c.seen.epoch(), Comparator.nullsLast(Comparator.reverseOrder())));
             Long top = candidates.get(0).seen.epoch();
@@ -891,6 +909,19 @@ final class Router implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         LOG.info("{}: closed", config.name());
+    }
+
+    /** Writes {@link #maxEpoch} to the epoch file, if one is configured (atomically: a reader never sees half). */
+    private void keepEpoch() {
+        Path file = config.epochFile();
+        if (file == null) return;
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, maxEpoch + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: could not keep the newest epoch {} in {} ({}); a restarted router will not remember it", config.name(), maxEpoch, file, e.toString());
+        }
     }
 
     private static final int WRITES_ONLY = 1 << 16;

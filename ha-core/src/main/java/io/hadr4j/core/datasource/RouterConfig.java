@@ -1,6 +1,11 @@
 package io.hadr4j.core.datasource;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.RetryConfig;
@@ -26,6 +31,7 @@ public final class RouterConfig {
     private final CircuitBreakerConfig circuitBreakerConfig;
     private final CircuitBreakerConfig givenCircuitBreakerConfig; // null = derived from the probe settings
     private final RetryConfig retryConfig;
+    private final Path epochFile;
 
     private RouterConfig(Builder b) {
         this.name = b.name;
@@ -48,6 +54,7 @@ public final class RouterConfig {
                         .waitDurationInOpenState(max(probeInterval.multipliedBy(3), probeTimeout))
                         .build();
         this.retryConfig = b.retryConfig;
+        this.epochFile = b.epochFile;
     }
 
     /** The defaults: probe every 1 s with a 2 s timeout, wait up to 30 s for a primary, read lag up to 5 s. */
@@ -73,6 +80,7 @@ public final class RouterConfig {
         b.evictOnPromotion = config.evictOnPromotion;
         b.circuitBreakerConfig = config.givenCircuitBreakerConfig;
         b.retryConfig = config.retryConfig;
+        b.epochFile = config.epochFile;
         return b;
     }
 
@@ -127,12 +135,40 @@ public final class RouterConfig {
         return retryConfig;
     }
 
+    /** Where the newest epoch seen is kept across restarts, or {@code null} (the default) to keep it in memory only. */
+    public Path epochFile() {
+        return epochFile;
+    }
+
+    /**
+     * The epoch kept in {@code file}, empty if there is no such file.
+     *
+     * @throws IllegalArgumentException if the file cannot be read or does not hold an epoch; the message says what to do
+     */
+    static OptionalLong readEpochFile(Path file) {
+        if (!Files.exists(file)) return OptionalLong.empty();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("epochFile " + file + " cannot be read (" + e + "); make it readable by this process or point epochFile elsewhere", e);
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+            throw new IllegalArgumentException("epochFile " + file + " holds '" + shown + "', not an epoch (a whole number written by hadr4j); "
+                    + "point epochFile at a file of its own, or delete this one if it is hadr4j's and got damaged");
+        }
+    }
+
     @Override
     public String toString() {
         return "RouterConfig{name=" + name + ", localRegion=" + localRegion + ", dialect=" + dialect
                 + ", probeInterval=" + probeInterval.toMillis() + "ms, probeTimeout=" + probeTimeout.toMillis()
                 + "ms, failoverTimeout=" + failoverTimeout.toMillis() + "ms, maxReadLag=" + maxReadLag.toMillis()
-                + "ms, closeDataSourcesOnClose=" + closeDataSourcesOnClose + ", evictOnPromotion=" + evictOnPromotion + "}";
+                + "ms, closeDataSourcesOnClose=" + closeDataSourcesOnClose + ", evictOnPromotion=" + evictOnPromotion
+                + (epochFile != null ? ", epochFile=" + epochFile : "") + "}";
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -152,6 +188,7 @@ public final class RouterConfig {
         private boolean evictOnPromotion;
         private CircuitBreakerConfig circuitBreakerConfig;
         private RetryConfig retryConfig;
+        private Path epochFile;
 
         private Builder() {
         }
@@ -225,6 +262,18 @@ public final class RouterConfig {
             return this;
         }
 
+        /**
+         * A file in which the router keeps the newest epoch (PostgreSQL timeline) it has seen, so that after a
+         * restart it still fences an old primary that came back while the newest one is out of its reach; without
+         * it a restarted router knows only what it sees. The directory must exist and be writable; the file is
+         * written atomically each time the newest epoch grows. Delete it only when the database was rebuilt from
+         * scratch (its epochs started again). Default: none.
+         */
+        public Builder epochFile(Path epochFile) {
+            this.epochFile = epochFile;
+            return this;
+        }
+
         /** Validates and builds; a bad value fails with an {@link IllegalArgumentException} that says what to change. */
         public RouterConfig build() {
             if (name == null || name.isBlank()) {
@@ -242,6 +291,22 @@ public final class RouterConfig {
                 throw new IllegalArgumentException("failoverTimeout (" + failoverTimeout.toMillis() + " ms) is shorter than probeTimeout ("
                         + probeTimeout.toMillis() + " ms), so a waiting getConnection() would give up before one probe could answer; "
                         + "raise failoverTimeout to at least " + probeTimeout.toMillis() + " ms, lower probeTimeout, or set failoverTimeout to 0 to never wait");
+            }
+            if (epochFile != null) {
+                Path dir = epochFile.toAbsolutePath().getParent();
+                if (dir == null || !Files.isDirectory(dir)) {
+                    throw new IllegalArgumentException("epochFile " + epochFile + " is in a directory that does not exist (" + dir
+                            + "); create the directory or point epochFile at a file in an existing, writable one");
+                }
+                if (!Files.isWritable(dir)) {
+                    throw new IllegalArgumentException("epochFile " + epochFile + " is in a directory this process cannot write (" + dir
+                            + "); make it writable or point epochFile elsewhere");
+                }
+                if (Files.isDirectory(epochFile)) {
+                    throw new IllegalArgumentException("epochFile " + epochFile + " is a directory; point it at a file, for example "
+                            + epochFile.resolve("hadr4j.epoch"));
+                }
+                readEpochFile(epochFile);
             }
             return new RouterConfig(this);
         }

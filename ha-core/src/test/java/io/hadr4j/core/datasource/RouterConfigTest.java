@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RouterConfigTest {
 
@@ -49,6 +52,21 @@ class RouterConfigTest {
         // The derived circuit breaker follows a changed probe interval in a copy.
         RouterConfig slower = RouterConfig.from(c).probeInterval(Duration.ofSeconds(10)).build();
         assertEquals(30_000L, slower.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
+    }
+
+    @Test
+    void aBadEpochFileFailsAtBuildWithWhatToDo(@TempDir Path dir) throws Exception {
+        Path missingDir = dir.resolve("no-such-dir").resolve("epoch");
+        assertMessage(() -> RouterConfig.custom().epochFile(missingDir).build(), "is in a directory that does not exist", "create the directory");
+        assertMessage(() -> RouterConfig.custom().epochFile(dir).build(), "is a directory", "hadr4j.epoch");
+        Path garbage = Files.writeString(dir.resolve("garbage"), "timeline two\n");
+        assertMessage(() -> RouterConfig.custom().epochFile(garbage).build(), "holds 'timeline two', not an epoch", "point epochFile at a file of its own");
+        Path kept = Files.writeString(dir.resolve("kept"), "7\n");
+        RouterConfig c = RouterConfig.custom().epochFile(kept).build();
+        assertEquals(kept, RouterConfig.from(c).build().epochFile());
+        assertEquals(7L, RouterConfig.readEpochFile(kept).getAsLong());
+        assertTrue(RouterConfig.readEpochFile(dir.resolve("not-yet")).isEmpty(), "a file not written yet is fine");
+        assertTrue(c.toString().contains("epochFile=" + kept), c.toString());
     }
 
     @Test

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.hadr4j.testkit.PgNode;
 
@@ -68,8 +71,50 @@ class SplitBrainTest {
         ds.close();
     }
 
+    /**
+     * A router that restarts while the stale old primary is back and the new one is out of its reach sees a single
+     * claim of primary. With an epoch file it remembers the newer timeline and keeps the stale node fenced; without
+     * one it would route writes to it.
+     */
     @Test
     @Order(2)
+    void aRestartedRouterWithAnEpochFileStillFencesTheStalePrimaryWhenTheNewOneIsOutOfReach(@TempDir Path dir) throws Exception {
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
+        assertEquals(io.hadr4j.testkit.Role.PRIMARY, a.role(), "the topology of the first test: a is a stale primary");
+        Path epochFile = dir.resolve("orders.epoch");
+        RegionAwareDataSource first = env.start(PgRouterSupport.fastConfig("region-a").epochFile(epochFile).build());
+        long newest = first.snapshot().endpoint("b").epoch();
+        assertTrue(first.snapshot().endpoint("a").epoch() < newest);
+        await("the newest epoch kept", Duration.ofSeconds(10), () -> Files.exists(epochFile));
+        assertEquals(newest, Long.parseLong(Files.readString(epochFile).trim()));
+        first.close();
+
+        long rowsOnA = a.queryForLong("SELECT count(*) FROM writes");
+        b.proxy().drop();
+        b.proxy().refuse(); // the app's region loses b; a, the stale primary, is all it can see
+        try {
+            RegionAwareDataSource restarted = env.start(PgRouterSupport.fastConfig("region-a").epochFile(epochFile)
+                    .failoverTimeout(Duration.ofSeconds(1)).build());
+            SQLException e = assertThrows(SQLException.class, () -> PgRouterSupport.insert(restarted, -10));
+            assertEquals(RegionAwareDataSource.SQLSTATE_NO_PRIMARY, e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("fenced (its epoch is older than " + newest), e.getMessage());
+            assertTrue(e.getMessage().contains("kept in " + epochFile), e.getMessage());
+            assertTrue(restarted.snapshot().endpoint("a").fenced(), restarted.snapshot().toString());
+            restarted.close();
+
+            // The control: the same restart without the file believes the only primary it sees.
+            RegionAwareDataSource forgetful = env.start(PgRouterSupport.fastConfig("region-a").failoverTimeout(Duration.ofSeconds(1)).build());
+            assertEquals("a", forgetful.snapshot().writeEndpoint(), "without the file the stale primary gets the writes");
+            forgetful.close();
+        } finally {
+            b.proxy().heal();
+        }
+        assertEquals(rowsOnA, a.queryForLong("SELECT count(*) FROM writes"), "a write reached the stale primary");
+    }
+
+    @Test
+    @Order(3)
     void whenTheNewerPrimaryCannotBeDecidedWritesFailClosed() {
         assertEquals(io.hadr4j.testkit.Role.PRIMARY, env.db.nodeA().role(), "the topology of the first test: a is a stale primary");
         // A dialect that cannot tell epochs (as SQL Server cannot): both claims are equal.
@@ -104,7 +149,7 @@ class SplitBrainTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aConnectionTakenBeforeTheSplitBrainWritesNothingMoreToTheFencedPrimary() throws Exception {
         PgNode a = env.db.nodeA();
         PgNode b = env.db.nodeB();
