@@ -144,6 +144,11 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
         return router.connect(true);
     }
 
+    /** How many handed-out connections are registered for aborting and not closed yet (for tests). */
+    int trackedConnections() {
+        return router.trackedConnections();
+    }
+
     /** Not supported: credentials belong to the endpoints' pools. */
     @Override
     public Connection getConnection(String username, String password) throws SQLException {

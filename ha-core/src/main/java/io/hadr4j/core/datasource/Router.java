@@ -941,6 +941,12 @@ final class Router implements AutoCloseable {
         return (short) taken != (short) now || (write && (taken >>> 16) != (now >>> 16));
     }
 
+    int trackedConnections() {
+        int[] n = {0};
+        for (Node node : nodes) node.open.forEach(c -> n[0]++);
+        return n[0];
+    }
+
     String name() {
         return config.name();
     }

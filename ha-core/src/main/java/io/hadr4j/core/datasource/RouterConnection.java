@@ -1,5 +1,7 @@
 package io.hadr4j.core.datasource;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -47,6 +49,15 @@ final class RouterConnection implements Connection {
 
     private static final int UNTRACKED = Integer.MAX_VALUE;
     private static final int NOT_OPEN = Integer.MIN_VALUE;
+    private static final VarHandle SLOT;
+
+    static {
+        try {
+            SLOT = MethodHandles.lookup().findVarHandle(RouterConnection.class, "slot", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     RouterConnection(Router.Node node, boolean write, Connection raw) {
         this.node = node;
@@ -99,7 +110,11 @@ final class RouterConnection implements Connection {
      * (a full fence), so either the sweep saw this connection or this sees the new count.
      */
     private void track() throws SQLException {
-        slot = node.open.register(this);
+        int s = node.open.register(this);
+        if (!SLOT.compareAndSet(this, UNTRACKED, s)) { // another thread's first call (a cancel()) tracked it already
+            node.open.release(s, this);
+            return;
+        }
         int now = node.withdrawals;
         if (Router.withdrawnSince(taken, now, write)) {
             String why = node.withdrawnBecause;

@@ -84,6 +84,7 @@ class ConcurrencyTest {
             assertFalse(w.isAlive(), "deadlocked or blocked: " + w.getName() + " " + Arrays.toString(w.getStackTrace()));
         }
         assertEquals("b", ds.snapshot().writeEndpoint());
+        assertEquals(0, ds.trackedConnections(), "every connection the workers closed left the router's registry for aborts");
         System.out.println("concurrency: " + ids.get() + " writes attempted, " + sum(reads) + " reads, " + failures.get() + " failures");
 
         ds.close();
