@@ -1,8 +1,6 @@
 package io.hadr4j.core.datasource;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -624,7 +623,7 @@ final class Router implements AutoCloseable {
             }
         }
         Route next = decide(roundStart);
-        Route prev = (Route) ROUTE.getAndSet(this, next);
+        Route prev = ROUTE.getAndSet(this, next);
         announce(prev, next, roundStart);
     }
 
@@ -925,15 +924,7 @@ final class Router implements AutoCloseable {
     }
 
     private static final int WRITES_ONLY = 1 << 16;
-    private static final VarHandle ROUTE;
-
-    static {
-        try {
-            ROUTE = MethodHandles.lookup().findVarHandle(Router.class, "route", Route.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final AtomicReferenceFieldUpdater<Router, Route> ROUTE = AtomicReferenceFieldUpdater.newUpdater(Router.class, Route.class, "route");
     private static final AtomicIntegerFieldUpdater<Node> WITHDRAWALS = AtomicIntegerFieldUpdater.newUpdater(Node.class, "withdrawals");
 
     /** Whether a connection taken when the withdrawal count was {@code taken} was withdrawn by {@code now}. */

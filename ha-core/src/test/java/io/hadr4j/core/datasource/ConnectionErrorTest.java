@@ -124,13 +124,7 @@ class ConnectionErrorTest {
         });
         assertTrue(e.getSQLState().startsWith("08"), e.getSQLState());
         held.close();
-        // Rounds do not wait long for an endpoint that is suspect after a connection error (its probe goes on in
-        // the background and is taken up by a later round), so wait for the probe of that endpoint, not just a round.
-        await("a re-probe after the error", Duration.ofSeconds(10), () -> ds.snapshot().probeRounds() > roundsBefore
-                && !ds.snapshot().endpoint(name).lastProbeAt().isBefore(errorAt));
-        RouterSnapshot.EndpointView v = ds.snapshot().endpoint(name);
-        assertFalse(v.lastProbeAt().isBefore(errorAt), "probed after the error: " + v.describe());
-        assertTrue(env.hasEvent(RouterEvent.Type.CONNECTION_ERROR, name));
+        awaitReprobe(ds, name, roundsBefore, errorAt);
         try (Connection c = ds.getConnection()) {
             assertEquals(primary.port(), serverPort(c), "still the same primary: a dropped connection is not a failover");
         }
@@ -164,11 +158,22 @@ class ConnectionErrorTest {
         });
         assertTrue(e.getSQLState().startsWith("08"), e.getSQLState());
         held.close();
-        await("a re-probe after the error raised by the result", Duration.ofSeconds(10), () -> ds.snapshot().probeRounds() > roundsBefore
-                && !ds.snapshot().endpoint(name).lastProbeAt().isBefore(errorAt));
-        assertTrue(env.hasEvent(RouterEvent.Type.CONNECTION_ERROR, name), env.events.toString());
+        awaitReprobe(ds, name, roundsBefore, errorAt);
         try (Connection c = ds.getConnection()) {
             assertEquals(primary.port(), serverPort(c));
         }
+    }
+
+    /**
+     * Waits for the re-probe of {@code name} that a connection error triggered (the background probe is a minute
+     * away). Rounds do not wait long for an endpoint that is suspect after a connection error (its probe goes on in
+     * the background and is taken up by a later round), so this waits for the probe of that endpoint, not just a round.
+     */
+    private static void awaitReprobe(RegionAwareDataSource ds, String name, long roundsBefore, Instant errorAt) {
+        await("a re-probe of " + name + " after the error", Duration.ofSeconds(10), () -> ds.snapshot().probeRounds() > roundsBefore
+                && !ds.snapshot().endpoint(name).lastProbeAt().isBefore(errorAt));
+        RouterSnapshot.EndpointView v = ds.snapshot().endpoint(name);
+        assertFalse(v.lastProbeAt().isBefore(errorAt), "probed after the error: " + v.describe());
+        assertTrue(env.hasEvent(RouterEvent.Type.CONNECTION_ERROR, name), env.events.toString());
     }
 }
