@@ -25,7 +25,8 @@ import java.util.concurrent.Executor;
 /**
  * A connection handed out by the router: a plain delegating wrapper (one allocation, no reflection on the hot
  * path) that sees every {@link SQLException} of the connection and of the statements it creates (those are
- * wrapped the same way: {@link RouterStatement}, {@link RouterPreparedStatement}, {@link RouterCallableStatement}).
+ * wrapped the same way: {@link RouterStatement}, {@link RouterPreparedStatement}, {@link RouterCallableStatement},
+ * their {@link RouterResultSet}s, and {@link RouterDatabaseMetaData}).
  * A connection-lost error, or a read-only error on a write connection, is reported to the {@link Router}, which evicts the physical connection and re-probes at once; the original exception is
  * always rethrown. Once the endpoint is fenced every call but {@code close()}, {@code isClosed()} and
  * {@code abort()} fails (SQLState {@value Router#SQLSTATE_SPLIT_BRAIN}) and the connection is evicted, so that a
@@ -193,7 +194,7 @@ final class RouterConnection implements Connection {
     @Override public Properties getClientInfo() throws SQLException { check(); try { return raw.getClientInfo(); } catch (SQLException e) { throw failed(e); } }
     @Override public String getClientInfo(String a) throws SQLException { check(); try { return raw.getClientInfo(a); } catch (SQLException e) { throw failed(e); } }
     @Override public int getHoldability() throws SQLException { check(); try { return raw.getHoldability(); } catch (SQLException e) { throw failed(e); } }
-    @Override public DatabaseMetaData getMetaData() throws SQLException { check(); try { return raw.getMetaData(); } catch (SQLException e) { throw failed(e); } }
+    @Override public DatabaseMetaData getMetaData() throws SQLException { check(); try { return new RouterDatabaseMetaData(this, raw.getMetaData()); } catch (SQLException e) { throw failed(e); } }
     @Override public int getNetworkTimeout() throws SQLException { check(); try { return raw.getNetworkTimeout(); } catch (SQLException e) { throw failed(e); } }
     @Override public String getSchema() throws SQLException { check(); try { return raw.getSchema(); } catch (SQLException e) { throw failed(e); } }
     @Override public int getTransactionIsolation() throws SQLException { check(); try { return raw.getTransactionIsolation(); } catch (SQLException e) { throw failed(e); } }

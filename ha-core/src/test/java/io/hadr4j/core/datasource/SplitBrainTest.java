@@ -4,10 +4,14 @@ import static io.hadr4j.core.datasource.PgRouterSupport.await;
 import static io.hadr4j.core.datasource.PgRouterSupport.serverPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +162,13 @@ class SplitBrainTest {
         assertEquals("b", ds.snapshot().writeEndpoint());
         try (Connection held = ds.getConnection()) {
             assertEquals(b.port(), serverPort(held));
+            DatabaseMetaData md = held.getMetaData();
+            assertSame(held, md.getConnection(), "metadata leads back to the router's connection, not the pool's");
+            try (ResultSet tables = md.getTables(null, null, "writes", null)) {
+                assertTrue(tables.next());
+                assertTrue(tables instanceof RouterResultSet, tables.getClass().getName());
+                assertNull(tables.getStatement());
+            }
             env.db.failover(); // a is promoted while b is up and still writable: two primaries, a has the newer timeline
             await("b fenced", Duration.ofSeconds(30), () -> ds.snapshot().endpoint("b").fenced());
             assertEquals("a", ds.snapshot().writeEndpoint());
@@ -168,6 +179,8 @@ class SplitBrainTest {
             });
             assertEquals(RegionAwareDataSource.SQLSTATE_SPLIT_BRAIN, e.getSQLState(), e.getMessage());
             assertTrue(e.getMessage().contains("b is fenced"), e.getMessage());
+            SQLException viaMetadata = assertThrows(SQLException.class, () -> md.getColumns(null, null, "writes", null));
+            assertEquals(RegionAwareDataSource.SQLSTATE_SPLIT_BRAIN, viaMetadata.getSQLState(), "metadata taken before the split brain asks the fenced node nothing");
         }
         assertEquals(0, b.queryForLong("SELECT count(*) FROM writes WHERE id = -1"), "the held connection wrote to the fenced primary");
         assertEquals(a.port(), PgRouterSupport.insert(ds, -2));
