@@ -384,6 +384,14 @@ final class Router implements AutoCloseable {
                 rounds++;
                 monitor.notifyAll();
             }
+            // A probe that finished after this round stopped looking and before rounds grew saw its round still
+            // running, so it asked for nothing: ask here (a probe's done() runs after isDone() turns true).
+            for (Node node : nodes) {
+                if (node.inflight != null && node.inflight.isDone()) {
+                    requestProbe();
+                    break;
+                }
+            }
         }
     }
 
@@ -487,14 +495,20 @@ final class Router implements AutoCloseable {
         return since != 0 && node.confirmedNanos - since < 0;
     }
 
-    /** Starts a probe of {@code node}; false when the router is closing. */
+    /**
+     * Starts a probe of {@code node}; false when the router is closing. A probe that answers after its round has
+     * ended (the round waited only briefly for a suspect or down endpoint) asks for a round at once, so that its
+     * answer is used now rather than at the next periodic probe (see also {@link #probeRoundSafely}).
+     */
     private boolean submit(Node node, long now) {
         AtomicReference<Connection> ref = new AtomicReference<>();
         Thread waiter = Thread.currentThread();
+        long round = roundsStarted;
         FutureTask<Dialect.Status> task = new FutureTask<>(() -> probeOne(node, ref)) {
             @Override
             protected void done() {
                 LockSupport.unpark(waiter);
+                if (rounds >= round) requestProbe();
             }
         };
         try {

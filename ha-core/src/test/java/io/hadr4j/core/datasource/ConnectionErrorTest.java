@@ -164,10 +164,46 @@ class ConnectionErrorTest {
         }
     }
 
+    @Test
+    @Order(4)
+    void aReprobeThatAnswersAfterItsRoundIsTakenUpAtOnceNotAtTheNextPeriodicProbe() throws Exception {
+        RegionAwareDataSource ds = router();
+        PgNode primary = env.db.primary();
+        String name = primary == env.db.nodeA() ? "a" : "b";
+        assertEquals(name, ds.snapshot().writeEndpoint());
+        Connection held = ds.getConnection();
+        assertEquals(primary.port(), serverPort(held)); // in use, so the router could abort it
+        // Let the start-up rounds settle (a slow first round re-asks endpoints; those answers take one more round).
+        long rounds;
+        do {
+            rounds = ds.snapshot().probeRounds();
+            PgRouterSupport.sleep(300);
+        } while (rounds != ds.snapshot().probeRounds());
+        // Every round trip to the primary now takes 40 ms more: its re-probe answers after a few hundred ms, long
+        // after the round that started it stopped waiting (a round waits only briefly for a suspect endpoint).
+        primary.proxy().delay(Duration.ofMillis(40));
+        env.db.demoteInPlace(primary);
+        assertEquals(rounds, ds.snapshot().probeRounds(), "no probe ran on its own (the interval is a minute)");
+        SQLException e = assertThrows(SQLException.class, () -> {
+            try (Statement st = held.createStatement()) {
+                st.executeUpdate("INSERT INTO writes(id, port) VALUES (4, inet_server_port())");
+            }
+        });
+        assertEquals("25006", e.getSQLState());
+        held.close();
+        // Nobody asks for a connection, and the periodic probe is a minute away: only the re-probe's own answer
+        // can bring about the round that sees the demotion.
+        await(name + " seen READ_ONLY", Duration.ofSeconds(10), () -> ds.snapshot().endpoint(name).role() == Role.READ_ONLY);
+        assertEquals(null, ds.snapshot().writeEndpoint(), ds.snapshot()::toString);
+        assertTrue(env.hasEvent(RouterEvent.Type.POOL_EVICTED, name), env.events.toString());
+        primary.proxy().heal();
+    }
+
     /**
      * Waits for the re-probe of {@code name} that a connection error triggered (the background probe is a minute
      * away). Rounds do not wait long for an endpoint that is suspect after a connection error (its probe goes on in
-     * the background and is taken up by a later round), so this waits for the probe of that endpoint, not just a round.
+     * the background and asks for a round of its own when it answers), so this waits for the probe of that endpoint,
+     * not just a round.
      */
     private static void awaitReprobe(RegionAwareDataSource ds, String name, long roundsBefore, Instant errorAt) {
         await("a re-probe of " + name + " after the error", Duration.ofSeconds(10), () -> ds.snapshot().probeRounds() > roundsBefore
