@@ -35,7 +35,8 @@ import com.zaxxer.hikari.HikariDataSource;
  *
  * <p>Needs a Docker engine; where there is none the class is skipped ("disabledWithoutDocker is true and Docker is not
  * available"). The same contract on PostgreSQL (SQLState 25006 after a demotion in place) runs everywhere, in
- * {@link ConnectionErrorTest}.
+ * {@link ConnectionErrorTest}; the router's reaction to the driver's own 3906 exception, over the TDS wire from a
+ * scripted server, in {@link SqlServerDriverTest}.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class SqlServerReadOnlyTest {
