@@ -83,6 +83,7 @@ final class Router implements AutoCloseable {
         // the connection it holds (to abort on timeout), whether its timeout was already recorded, and when the
         // last probe that succeeded started (a suspicion is cleared only by a probe that started after it).
         Future<Dialect.Status> inflight;
+        boolean inflightWakes; // whether it asks for a round when it answers late (see submit)
         long inflightStartNanos;
         AtomicReference<Connection> held;
         boolean timeoutRecorded;
@@ -384,10 +385,10 @@ final class Router implements AutoCloseable {
                 rounds++;
                 monitor.notifyAll();
             }
-            // A probe that finished after this round stopped looking and before rounds grew saw its round still
-            // running, so it asked for nothing: ask here (a probe's done() runs after isDone() turns true).
+            // A suspect's probe that finished after this round stopped looking and before rounds grew saw its round
+            // still running, so it asked for nothing: ask here (a probe's done() runs after isDone() turns true).
             for (Node node : nodes) {
-                if (node.inflight != null && node.inflight.isDone()) {
+                if (node.inflight != null && node.inflightWakes && node.inflight.isDone()) {
                     requestProbe();
                     break;
                 }
@@ -496,19 +497,22 @@ final class Router implements AutoCloseable {
     }
 
     /**
-     * Starts a probe of {@code node}; false when the router is closing. A probe that answers after its round has
-     * ended (the round waited only briefly for a suspect or down endpoint) asks for a round at once, so that its
-     * answer is used now rather than at the next periodic probe (see also {@link #probeRoundSafely}).
+     * Starts a probe of {@code node}; false when the router is closing. The probe of an endpoint that is suspect
+     * after a connection error, if it answers after its round has ended (a round waits only briefly for it), asks
+     * for a round at once, so that its answer is used now rather than at the next periodic probe (see also
+     * {@link #probeRoundSafely}). Other late answers wait for the next round, so that a slow endpoint does not
+     * turn the probe interval into continuous probing.
      */
     private boolean submit(Node node, long now) {
         AtomicReference<Connection> ref = new AtomicReference<>();
         Thread waiter = Thread.currentThread();
         long round = roundsStarted;
+        boolean wake = suspect(node);
         FutureTask<Dialect.Status> task = new FutureTask<>(() -> probeOne(node, ref)) {
             @Override
             protected void done() {
                 LockSupport.unpark(waiter);
-                if (rounds >= round) requestProbe();
+                if (wake && rounds >= round) requestProbe();
             }
         };
         try {
@@ -517,6 +521,7 @@ final class Router implements AutoCloseable {
             return false;
         }
         node.inflight = task;
+        node.inflightWakes = wake;
         node.inflightStartNanos = now;
         node.held = ref;
         node.timeoutRecorded = false;
