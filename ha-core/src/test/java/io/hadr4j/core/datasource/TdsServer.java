@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,10 +65,6 @@ final class TdsServer implements AutoCloseable {
                 + "loginTimeout=5;connectRetryCount=0";
     }
 
-    int port() {
-        return socket.getLocalPort();
-    }
-
     void setReadOnly(boolean readOnly) {
         this.readOnly = readOnly;
     }
@@ -87,16 +84,12 @@ final class TdsServer implements AutoCloseable {
         return logins.get();
     }
 
-    /** Resets every open connection, as a server that went away would. */
-    void resetAll() {
-        for (Socket s : open) reset(s);
-    }
-
+    /** Stops listening and resets every open connection, as a server that went away would. */
     @Override
     public void close() throws IOException {
         closed = true;
         socket.close();
-        resetAll();
+        for (Socket s : open) reset(s);
     }
 
     private void acceptLoop() {
@@ -155,7 +148,7 @@ final class TdsServer implements AutoCloseable {
     }
 
     private byte[] answer(String sql) {
-        String upper = sql.toUpperCase(java.util.Locale.ROOT);
+        String upper = sql.toUpperCase(Locale.ROOT);
         if (upper.contains("RESET")) return null;
         int raise = upper.indexOf("RAISE ");
         if (raise >= 0) {
