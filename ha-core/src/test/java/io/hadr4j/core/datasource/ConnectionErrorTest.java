@@ -5,6 +5,7 @@ import static io.hadr4j.core.datasource.PgRouterSupport.backendPid;
 import static io.hadr4j.core.datasource.PgRouterSupport.serverPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,7 @@ class ConnectionErrorTest {
         standby.proxy().delay(Duration.ofMillis(40));
         try {
             ds.probeNow();
-            assertEquals("SECONDARY", ds.snapshot().endpoint("b").role().name(), ds.snapshot()::toString);
+            assertEquals(Role.SECONDARY, ds.snapshot().endpoint("b").role(), ds.snapshot()::toString);
             long rounds = ds.snapshot().probeRounds();
             PgRouterSupport.sleep(1500);
             assertEquals(rounds, ds.snapshot().probeRounds(),
@@ -131,7 +132,7 @@ class ConnectionErrorTest {
     void aConnectionLostErrorTriggersAnImmediateReprobe() throws Exception {
         RegionAwareDataSource ds = router();
         PgNode primary = env.db.primary();
-        String name = primary == env.db.nodeA() ? "a" : "b";
+        String name = endpointOf(primary);
         assertEquals(name, ds.snapshot().writeEndpoint());
         Connection held = ds.getConnection();
         long roundsBefore = ds.snapshot().probeRounds();
@@ -156,7 +157,7 @@ class ConnectionErrorTest {
     void aConnectionLostWhileReadingAResultTriggersAnImmediateReprobe() throws Exception {
         RegionAwareDataSource ds = router();
         PgNode primary = env.db.primary();
-        String name = primary == env.db.nodeA() ? "a" : "b";
+        String name = endpointOf(primary);
         Connection held = ds.getConnection();
         held.setAutoCommit(false); // so that pgjdbc streams the result in fetches of 10 rows
         Statement st = held.createStatement();
@@ -189,7 +190,7 @@ class ConnectionErrorTest {
     void aReprobeThatAnswersAfterItsRoundIsTakenUpAtOnceNotAtTheNextPeriodicProbe() throws Exception {
         RegionAwareDataSource ds = router();
         PgNode primary = env.db.primary();
-        String name = primary == env.db.nodeA() ? "a" : "b";
+        String name = endpointOf(primary);
         assertEquals(name, ds.snapshot().writeEndpoint());
         Connection held = ds.getConnection();
         assertEquals(primary.port(), serverPort(held));
@@ -209,9 +210,14 @@ class ConnectionErrorTest {
         // Nobody asks for a connection, and the periodic probe is a minute away: only the re-probe's own answer
         // can bring about the round that sees the demotion.
         await(name + " seen READ_ONLY", Duration.ofSeconds(10), () -> ds.snapshot().endpoint(name).role() == Role.READ_ONLY);
-        assertEquals(null, ds.snapshot().writeEndpoint(), ds.snapshot()::toString);
+        assertNull(ds.snapshot().writeEndpoint(), ds.snapshot()::toString);
         assertTrue(env.hasEvent(RouterEvent.Type.POOL_EVICTED, name), env.events.toString());
         primary.proxy().heal();
+    }
+
+    /** The name the router gives {@code node}'s endpoint. */
+    private static String endpointOf(PgNode node) {
+        return node == env.db.nodeA() ? "a" : "b";
     }
 
     /**

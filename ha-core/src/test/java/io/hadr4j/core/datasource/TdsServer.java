@@ -117,7 +117,7 @@ final class TdsServer implements AutoCloseable {
             logins.incrementAndGet();
             int refuse = loginError;
             if (refuse != 0) {
-                reply(out, concat(error(refuse, 1, 20, loginMessage), done(DONE_ERROR, 0, 0)));
+                reply(out, failure(refuse, 20, loginMessage, 0));
                 return;
             }
             reply(out, concat(loginAck(), done(0, 0, 0)));
@@ -128,7 +128,7 @@ final class TdsServer implements AutoCloseable {
                     continue;
                 }
                 if (m.type != SQL_BATCH) {
-                    reply(out, concat(error(40000, 1, 16, "the hadr4j TDS test server runs plain SQL batches only"), done(DONE_ERROR, 0, 0)));
+                    reply(out, failure(40000, 16, "the hadr4j TDS test server runs plain SQL batches only", 0));
                     continue;
                 }
                 String sql = m.batchText();
@@ -153,19 +153,18 @@ final class TdsServer implements AutoCloseable {
         int raise = upper.indexOf("RAISE ");
         if (raise >= 0) {
             int number = Integer.parseInt(upper.substring(raise + 6).trim().split("\\D", 2)[0]);
-            return concat(error(number, 1, 16, "error " + number + " raised by the hadr4j TDS test server"), done(DONE_ERROR, 0, 0));
+            return failure(number, 16, "error " + number + " raised by the hadr4j TDS test server", 0);
         }
         if (upper.contains("UPDATEABILITY")) {
             return concat(nvarcharColumns("updateability", "server"), nvarcharRow(readOnly ? "READ_ONLY" : "READ_WRITE", "tds-test/hadr"),
                     done(DONE_COUNT, 0xC1, 1));
         }
         if (upper.contains("DM_GEO_REPLICATION_LINK_STATUS")) {
-            return concat(error(208, 1, 16, "Invalid object name 'sys.dm_geo_replication_link_status'."), done(DONE_ERROR, 0xC1, 0));
+            return failure(208, 16, "Invalid object name 'sys.dm_geo_replication_link_status'.", 0xC1);
         }
         if (upper.startsWith("INSERT")) {
             if (readOnly) {
-                return concat(error(3906, 1, 16, "Failed to update database \"hadr\" because the database is read-only."),
-                        done(DONE_ERROR, 0xC3, 0));
+                return failure(3906, 16, "Failed to update database \"hadr\" because the database is read-only.", 0xC3);
             }
             return done(DONE_COUNT, 0xC3, 1);
         }
@@ -236,9 +235,14 @@ final class TdsServer implements AutoCloseable {
         return t.bytes();
     }
 
-    private static byte[] error(int number, int state, int severity, String message) {
+    /** A server error (state 1) and the DONE token that ends the failed command. */
+    private static byte[] failure(int number, int severity, String message, int command) {
+        return concat(error(number, severity, message), done(DONE_ERROR, command, 0));
+    }
+
+    private static byte[] error(int number, int severity, String message) {
         Tokens body = new Tokens();
-        body.le32(number).b(state).b(severity).usvarchar(message).bvarchar("tds-test").bvarchar("").le32(1);
+        body.le32(number).b(1).b(severity).usvarchar(message).bvarchar("tds-test").bvarchar("").le32(1);
         byte[] b = body.bytes();
         return new Tokens().b(0xAA).u16(b.length).raw(b).bytes();
     }
