@@ -1,6 +1,7 @@
 package io.hadr4j.app;
 
 import io.hadr4j.app.Options.ConfigException;
+import io.hadr4j.core.Secrets;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -57,7 +58,7 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
         }
 
         private static String redact(String s) {
-            return s.replaceAll("(?i)password=[^&;]*", "password=******");
+            return Secrets.mask(s);
         }
     }
 

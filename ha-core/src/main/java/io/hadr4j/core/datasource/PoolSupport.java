@@ -3,12 +3,13 @@ package io.hadr4j.core.datasource;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.hadr4j.core.Secrets;
 
 /**
  * Asks a pool to drop connections, without depending on any pool at compile time. HikariCP is recognised by its
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
 final class PoolSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolSupport.class);
-    private static final Pattern SECRET = Pattern.compile("(?i)(password|pwd|secret|token|accesskey)(\\s*[=:]\\s*)[^;&\\s,)]*");
 
     private PoolSupport() {
     }
@@ -62,17 +62,9 @@ final class PoolSupport {
         }
     }
 
-    /** The message of an exception with anything that looks like a secret masked. */
+    /** The message of an exception with anything that looks like a secret masked: {@link Secrets#safeMessage}. */
     static String safeMessage(Throwable t) {
-        if (t == null) return null;
-        String m = t.getMessage();
-        String text = (m == null ? t.getClass().getSimpleName() : m);
-        if (t instanceof SQLException s && s.getSQLState() != null) text += " (SQLState " + s.getSQLState() + ")";
-        return mask(text);
-    }
-
-    static String mask(String s) {
-        return s == null ? null : SECRET.matcher(s).replaceAll("$1$2****");
+        return Secrets.safeMessage(t);
     }
 
     private static Method publicMethod(Class<?> c, String name, Class<?>... params) {

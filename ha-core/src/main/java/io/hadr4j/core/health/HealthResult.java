@@ -6,7 +6,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
+
+import io.hadr4j.core.Secrets;
 
 /**
  * What one evaluation of a check found: a status and data. Immutable.
@@ -20,12 +21,8 @@ import java.util.regex.Pattern;
 public final class HealthResult {
 
     /** What replaces a secret value. */
-    public static final String MASK = "******";
+    public static final String MASK = Secrets.MASK;
 
-    private static final Pattern SECRET_KEY =
-            Pattern.compile("(?i).*(passw|pwd|secret|token|credential|key|private).*");
-    private static final Pattern SECRET_IN_VALUE = Pattern.compile(
-            "(?i)\\b([a-z_.-]*(?:passw(?:or)?d|pwd|secret|token|credential|key|sig)[a-z_.-]*)(\\s*[=:]\\s*)[^\\s;&,'\"]+");
 
     private static final HealthResult UP = new HealthResult(HealthStatus.UP, Map.of());
     private static final HealthResult DOWN = new HealthResult(HealthStatus.DOWN, Map.of());
@@ -92,7 +89,7 @@ public final class HealthResult {
         Objects.requireNonNull(key, "data key");
         if (value == null) {
             target.remove(key);
-        } else if (SECRET_KEY.matcher(key).matches()) {
+        } else if (Secrets.isSecretName(key)) {
             target.put(key, MASK);
         } else {
             target.put(key, normalise(value));
@@ -116,7 +113,7 @@ public final class HealthResult {
 
     /** Masks {@code password=...}, {@code token: ...} and similar fragments inside free text. */
     static String maskSecretsIn(String text) {
-        return SECRET_IN_VALUE.matcher(text).replaceAll("$1$2" + MASK);
+        return Secrets.mask(text);
     }
 
     @Override

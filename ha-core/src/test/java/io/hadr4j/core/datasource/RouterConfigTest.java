@@ -111,8 +111,8 @@ class RouterConfigTest {
             }
         });
         assertFalse(e.toString().contains("hunter2"), e.toString());
-        assertEquals("****", PoolSupport.mask("password=hunter2").substring("password=".length()));
-        assertFalse(PoolSupport.mask("jdbc:sqlserver://h;user=u;password=hunter2;encrypt=true").contains("hunter2"));
+        assertEquals(io.hadr4j.core.Secrets.MASK, io.hadr4j.core.Secrets.mask("password=hunter2").substring("password=".length()));
+        assertFalse(io.hadr4j.core.Secrets.mask("jdbc:sqlserver://h;user=u;password=hunter2;encrypt=true").contains("hunter2"));
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable e, String... fragments) {
