@@ -15,7 +15,7 @@ import java.util.List;
  * {@link IllegalArgumentException} that states the valid window. A restore that fails part-way removes
  * what it created.
  *
- * <p>Implementations: PostgreSQL (base backups + WAL archive, {@code io.hadr4j.core.backup.postgres}),
+ * <p>Implementations: PostgreSQL (base backups + WAL archive, {@code io.hadr4j.postgres} in ha-postgres),
  * Azure SQL (ARM point-in-time restore, ha-azure) and OCI Autonomous Database (ha-oci).
  */
 public interface BackupService {
@@ -46,6 +46,14 @@ public interface BackupService {
     /** {@link #takeBackup(ProgressListener)} without a listener (progress still goes to the log). */
     default Backup takeBackup() {
         return takeBackup(ProgressListener.NONE);
+    }
+
+    /**
+     * Asks the source to archive what it has written so far, so that the restore window reaches this instant soon
+     * (PostgreSQL: {@code pg_switch_wal()}). Does nothing by default: for a service whose window follows the source
+     * on its own (Azure SQL, Autonomous Database).
+     */
+    default void archiveNow() {
     }
 
     /** The complete backups, oldest first. */

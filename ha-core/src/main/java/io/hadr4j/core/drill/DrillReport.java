@@ -1,50 +1,62 @@
-package io.hadr4j.app;
+package io.hadr4j.core.drill;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hadr4j.core.internal.Json;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * What a drill measured, written as {@code drill-report.json} and as {@code drill-report.html}: a
- * self-contained page (inline CSS and script, nothing fetched) with a timeline of operation outcomes per
- * second per layer and the RTO/RPO table.
+ * What a drill measured, written as {@value #JSON_FILE} and as {@value #HTML_FILE}: a self-contained page
+ * (inline CSS and script, nothing fetched) with a timeline of operation outcomes per second per layer and the
+ * RTO/RPO table. Times are milliseconds since the drill started, but {@code startedAt} and {@code finishedAt}
+ * (ISO-8601 instants).
  */
-record DrillReport(String startedAt, String finishedAt, String entry, long rtoObjectiveMillis, double rpoObjectiveSeconds,
-                   boolean passed, List<Step> steps, List<Bucket> timeline) {
-    static final String JSON_FILE = "drill-report.json";
-    static final String HTML_FILE = "drill-report.html";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+public record DrillReport(String startedAt, String finishedAt, String entry, long rtoObjectiveMillis, double rpoObjectiveSeconds,
+                          boolean passed, List<StepResult> steps, List<Bucket> timeline) {
+    public static final String JSON_FILE = "drill-report.json";
+    public static final String HTML_FILE = "drill-report.html";
 
-    DrillReport(Instant startedAt, Instant finishedAt, String entry, long rtoObjectiveMillis, double rpoObjectiveSeconds,
-                List<Step> steps, List<Bucket> timeline) {
-        this(startedAt.toString(), finishedAt.toString(), entry, rtoObjectiveMillis, rpoObjectiveSeconds,
+    public DrillReport {
+        steps = List.copyOf(steps);
+        timeline = List.copyOf(timeline);
+    }
+
+    DrillReport(Instant startedAt, Instant finishedAt, String entry, Objectives objectives, List<StepResult> steps, List<Bucket> timeline) {
+        this(startedAt.toString(), finishedAt.toString(), entry, objectives.rto().toMillis(), objectives.rpo().toMillis() / 1000.0,
                 steps.stream().allMatch(s -> !s.ran() || Boolean.TRUE.equals(s.passed())), steps, timeline);
     }
 
     /**
-     * One step. Times are milliseconds since the drill started. {@code rtoMillis} maps each layer to its
-     * recovery time; a step that did not run ({@code ran} false) has no measurements and says why in {@code note}.
+     * One step. {@code rtoMillis} maps each layer to its recovery time; a step that did not run ({@code ran}
+     * false) has no measurements and says why in {@code note}.
      */
-    record Step(String name, boolean ran, Long startMillis, Long endMillis, Map<String, Long> rtoMillis,
-                Integer rpoLostWrites, Double rpoSeconds, Boolean passed, String note) {
-
-        static Step notRun(String name, String why) {
-            return new Step(name, false, null, null, null, null, null, null, why);
+    public record StepResult(String name, boolean ran, Long startMillis, Long endMillis, Map<Layer, Long> rtoMillis,
+                             Integer rpoLostWrites, Double rpoSeconds, Boolean passed, String note) {
+        public StepResult {
+            if (rtoMillis != null) {
+                Map<Layer, Long> copy = new EnumMap<>(Layer.class);
+                copy.putAll(rtoMillis);
+                rtoMillis = Collections.unmodifiableMap(copy);
+            }
         }
 
-        String summary() {
+        static StepResult notRun(String name, String why) {
+            return new StepResult(name, false, null, null, null, null, null, null, why);
+        }
+
+        /** One line: the step, its RTO per layer, its RPO and its verdict. */
+        public String summary() {
             if (!ran) {
                 return name + ": NOT RUN (" + note + ")";
             }
@@ -54,38 +66,80 @@ record DrillReport(String startedAt, String finishedAt, String entry, long rtoOb
     }
 
     /** Outcomes of one layer's operations in one second of the drill. */
-    record Bucket(long second, String layer, int ok, int failed) {
+    public record Bucket(long second, Layer layer, int ok, int failed) {
     }
 
-    static List<Bucket> timeline(Collection<Drill.Sample> samples, List<String> layers) {
-        List<Bucket> out = new ArrayList<>();
-        for (String layer : layers) {
-            TreeMap<Long, int[]> perSecond = new TreeMap<>();
-            for (Drill.Sample s : samples) {
-                if (s.layer().equals(layer)) {
-                    perSecond.computeIfAbsent(s.atMillis() / 1000, k -> new int[2])[s.ok() ? 0 : 1]++;
-                }
-            }
-            perSecond.forEach((second, n) -> out.add(new Bucket(second, layer, n[0], n[1])));
+    /** Every step's {@link StepResult#summary()}, one a line, and the verdict. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        for (StepResult s : steps) {
+            sb.append(s.summary()).append('\n');
         }
-        return out;
+        return sb.append(passed ? "all steps met the objectives" : "some steps missed the objectives").toString();
     }
 
-    /** Writes both files into {@code dir} and returns the HTML file. */
-    Path write(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        String json = JSON.writeValueAsString(this);
-        Files.writeString(dir.resolve(JSON_FILE), json, StandardCharsets.UTF_8);
+    /** The report as JSON (fields without a value left out). */
+    public String toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("startedAt", startedAt);
+        json.put("finishedAt", finishedAt);
+        json.put("entry", entry);
+        json.put("rtoObjectiveMillis", rtoObjectiveMillis);
+        json.put("rpoObjectiveSeconds", rpoObjectiveSeconds);
+        json.put("passed", passed);
+        List<Object> stepList = new ArrayList<>();
+        for (StepResult s : steps) {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("name", s.name());
+            step.put("ran", s.ran());
+            step.put("startMillis", s.startMillis());
+            step.put("endMillis", s.endMillis());
+            if (s.rtoMillis() != null) {
+                Map<String, Long> rto = new LinkedHashMap<>();
+                s.rtoMillis().forEach((layer, ms) -> rto.put(layer.id(), ms));
+                step.put("rtoMillis", rto);
+            }
+            step.put("rpoLostWrites", s.rpoLostWrites());
+            step.put("rpoSeconds", s.rpoSeconds());
+            step.put("passed", s.passed());
+            step.put("note", s.note());
+            stepList.add(step);
+        }
+        json.put("steps", stepList);
+        List<Object> buckets = new ArrayList<>();
+        for (Bucket b : timeline) {
+            Map<String, Object> bucket = new LinkedHashMap<>();
+            bucket.put("second", b.second());
+            bucket.put("layer", b.layer().id());
+            bucket.put("ok", b.ok());
+            bucket.put("failed", b.failed());
+            buckets.add(bucket);
+        }
+        json.put("timeline", buckets);
+        return Json.pretty(json);
+    }
+
+    /** The self-contained HTML page: the report's JSON inside, drawn by the page's own script. */
+    public String toHtml() {
         String template;
-        try (var in = DrillReport.class.getResourceAsStream("drill-report.html")) {
+        try (InputStream in = DrillReport.class.getResourceAsStream(HTML_FILE)) {
             if (in == null) {
-                throw new IllegalStateException("drill-report.html template missing from the jar");
+                throw new IllegalStateException(HTML_FILE + " template missing from ha-core's jar");
             }
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the " + HTML_FILE + " template", e);
         }
-        Path html = dir.resolve(HTML_FILE);
         // "</" cannot end the script element early once escaped.
-        Files.writeString(html, template.replace("/*REPORT*/null", json.replace("</", "<\\/")), StandardCharsets.UTF_8);
+        return template.replace("/*REPORT*/null", toJson().replace("</", "<\\/"));
+    }
+
+    /** Writes {@value #JSON_FILE} and {@value #HTML_FILE} into {@code dir} (created when missing) and returns the HTML file. */
+    public Path write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(JSON_FILE), toJson(), StandardCharsets.UTF_8);
+        Path html = dir.resolve(HTML_FILE);
+        Files.writeString(html, toHtml(), StandardCharsets.UTF_8);
         return html;
     }
 }

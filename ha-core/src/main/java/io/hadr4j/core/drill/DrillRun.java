@@ -1,5 +1,6 @@
-package io.hadr4j.app;
+package io.hadr4j.core.drill;
 
+import io.hadr4j.core.Secrets;
 import io.hadr4j.core.backup.BackupService;
 import io.hadr4j.core.backup.Expectations;
 import io.hadr4j.core.backup.RestoreRequest;
@@ -10,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,179 +20,139 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The DR drill. A workload sends steady requests through the global entry and writes sequence-numbered rows
- * through the region-aware DataSource while {@link Faults} are injected one step at a time. For each step it
- * measures, per layer, the RTO (from the first failed operation to the first successful one after the last
- * failure) and the RPO (acknowledged writes missing afterwards, and the time span they were acknowledged
- * in), and compares them with the objectives.
+ * One run of a {@link Drill}: the workload's threads, what they saw ({@link SampleLog}), the acknowledged writes,
+ * and the steps, one at a time. For each step it measures, per layer, the RTO (from the first failed operation to
+ * the first successful one after the last failure) and the RPO (acknowledged writes missing afterwards, and the time
+ * span they were acknowledged in), and compares them with the objectives.
  */
-final class Drill {
-    static final String ENTRY = "entry";
-    static final String DB_WRITE = "db-write";
-    static final String RESTORE = "restore";
-    static final String STOP_APP = "stop region A's app";
-    static final String SWITCHOVER = "planned database switchover";
-    static final String FAILOVER = "forced database failover (primary killed)";
-    static final String RESTORE_STEP = "point-in-time restore before a bad delete";
-    private static final Logger log = LoggerFactory.getLogger(Drill.class);
+final class DrillRun {
+    private static final Logger log = LoggerFactory.getLogger(DrillRun.class);
 
-    /** The faults a drill injects; {@code local} does them with the testkit, a real deployment with commands. */
-    interface Faults {
-        /** Stops region A's app (the entry's priority-1 origin). */
-        void stopRegionAApp() throws Exception;
-
-        /** A planned database switchover: nothing acknowledged may be lost. */
-        void switchover() throws Exception;
-
-        /** A forced failover: the primary is killed, the standby promoted. */
-        void failover() throws Exception;
-
-        /** Why the step named {@code step} (one of the step constants) cannot run here, or null if it can. */
-        default String unavailable(String step) {
-            return null;
-        }
-
-        /** Backups and point-in-time restore of the current primary; null where the drill has none. */
-        default BackupService backups() throws Exception {
-            return null;
-        }
-
-        /** Has the database archive its log now, so that a restore can reach the latest instant (PostgreSQL: switch WAL). */
-        default void archiveLog() throws Exception {
-        }
-    }
-
-    /** Timings and objectives; short timings make a quick drill in tests. */
-    record Settings(Duration requestInterval, Duration requestTimeout, Duration settle, Duration stepTimeout,
-                    Duration rtoObjective, Duration rpoObjective) {
-        static final String USAGE = String.join("\n",
-                "  --request-interval D   pause between workload operations per layer (default 100ms)",
-                "  --request-timeout D    timeout of one request through the entry (default 2s)",
-                "  --settle D             a step ends once every layer has been failure-free this long (default 5s)",
-                "  --step-timeout D       longest a step may take to recover (default 5m)",
-                "  --rto-objective D      recovery time objective (default 5m)",
-                "  --rpo-objective D      recovery point objective (default 1m)");
-
-        static Settings from(Options o) {
-            return new Settings(o.duration("request-interval", Duration.ofMillis(100)), o.duration("request-timeout", Duration.ofSeconds(2)),
-                    o.duration("settle", Duration.ofSeconds(5)), o.duration("step-timeout", Duration.ofMinutes(5)),
-                    o.duration("rto-objective", Duration.ofMinutes(5)), o.duration("rpo-objective", Duration.ofMinutes(1)));
-        }
-    }
-
-    /** One operation of the workload: when (ms since the drill started), on which layer, and whether it worked. */
-    record Sample(long atMillis, String layer, boolean ok, String detail) {
-    }
-
-    private final URI entry;
+    private final Drill drill;
+    private final Workload workload;
     private final DataSource db;
-    private final AppSql sql;
-    private final Faults faults;
-    private final Settings settings;
-    private final PrintStream out;
     private final String runId = UUID.randomUUID().toString();
     private final long t0 = System.nanoTime();
     private final Instant startedAt = Instant.now();
-    private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    private final SampleLog samples;
     /** Held by each write; the restore step holds it to make the moment before the bad delete quiet. */
     private final ReentrantLock writes = new ReentrantLock(true);
-    /** Acknowledged writes: sequence number to the time (ms since start) the commit returned. */
-    private final ConcurrentSkipListMap<Long, Long> acknowledged = new ConcurrentSkipListMap<>();
+    private final Acknowledged acknowledged = new Acknowledged();
+    /** Acknowledged writes already counted as lost by a step. */
     private final Set<Long> lost = new HashSet<>();
     private volatile boolean running = true;
 
-    Drill(URI entry, DataSource db, AppSql sql, Faults faults, Settings settings, PrintStream out) {
-        this.entry = entry;
-        this.db = db;
-        this.sql = sql;
-        this.faults = faults;
-        this.settings = settings;
-        this.out = out;
+    DrillRun(Drill drill) {
+        this.drill = drill;
+        this.workload = drill.workload();
+        this.db = workload.writes();
+        this.samples = new SampleLog(workload.layers(), this::now);
     }
 
     /** Runs the workload and every step, and returns the report. */
-    DrillReport run() throws Exception {
-        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql.drillTable);
+    DrillReport run() throws InterruptedException {
+        if (db != null) {
+            try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+                st.execute(workload.table().createStatement());
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not create the drill's table " + WriteTable.NAME + ": " + Secrets.safeMessage(e), e);
+            }
         }
-        Thread entryLoad = new Thread(this::entryLoad, "drill-entry");
-        Thread writeLoad = new Thread(this::writeLoad, "drill-writes");
-        entryLoad.start();
-        writeLoad.start();
-        List<DrillReport.Step> steps = new ArrayList<>();
+        List<Thread> load = new ArrayList<>();
+        if (workload.entry() != null) {
+            load.add(new Thread(this::entryLoad, "hadr4j-drill-entry"));
+        }
+        if (db != null) {
+            load.add(new Thread(this::writeLoad, "hadr4j-drill-writes"));
+        }
+        List<DrillReport.StepResult> steps = new ArrayList<>();
         try {
+            load.forEach(t -> {
+                t.setDaemon(true);
+                t.start();
+            });
             awaitSteady("warm-up");
-            steps.add(step(STOP_APP, faults::stopRegionAApp));
-            steps.add(step(SWITCHOVER, faults::switchover));
-            steps.add(step(FAILOVER, faults::failover));
-            steps.add(restoreStep(RESTORE_STEP));
+            for (Step step : drill.steps()) {
+                DrillReport.StepResult result = step instanceof Step.Inject inject ? inject(inject) : restore((Step.Restore) step);
+                steps.add(result);
+            }
         } finally {
             running = false;
-            entryLoad.join(10_000);
-            writeLoad.join(10_000);
+            for (Thread t : load) {
+                t.join(10_000);
+            }
         }
-        return new DrillReport(startedAt, Instant.now(), entry.toString(), settings.rtoObjective().toMillis(),
-                settings.rpoObjective().toMillis() / 1000.0, steps, DrillReport.timeline(samples, List.of(ENTRY, DB_WRITE)));
+        String entry = workload.entry() == null ? null : Secrets.mask(workload.entry().toString());
+        return new DrillReport(startedAt, Instant.now(), entry, drill.objectives(), steps, samples.timeline());
     }
 
-    /** A step's fault. */
-    @FunctionalInterface
-    private interface Action {
-        void run() throws Exception;
-    }
-
-    private DrillReport.Step step(String name, Action action) {
-        String unavailable = faults.unavailable(name);
+    private DrillReport.StepResult inject(Step.Inject step) throws InterruptedException {
+        Fault fault = step.fault();
+        String unavailable = fault.unavailable();
         if (unavailable != null) {
-            out.println("step: " + name + " -- " + unavailable);
-            return DrillReport.Step.notRun(name, unavailable);
+            progress("step: " + step.name() + " -- " + unavailable);
+            return DrillReport.StepResult.notRun(step.name(), unavailable);
         }
-        out.println("step: " + name + " ...");
-        long start = now();
-        String error = null;
+        progress("step: " + step.name() + " (" + fault.describe() + ") ...");
+        SampleLog.Window window = samples.open();
         try {
-            action.run();
-        } catch (Exception e) {
-            error = "the fault could not be injected: " + e;
-            log.warn("step '{}' failed", name, e);
+            long deadline = window.start() + drill.stepTimeout().toMillis();
+            String error = null;
+            try {
+                fault.inject();
+            } catch (Exception e) {
+                error = "the fault could not be injected: " + Secrets.mask(e.toString());
+                log.warn("step '{}': {}", step.name(), error, e);
+            }
+            boolean recovered = awaitSteady(now(), deadline);
+            if (step.heal() && error == null && recovered) {
+                try {
+                    fault.heal();
+                } catch (Exception e) {
+                    error = "the fault could not be healed: " + Secrets.mask(e.toString());
+                    log.warn("step '{}': {}", step.name(), error, e);
+                }
+                recovered = awaitSteady(now(), deadline);
+            }
+            samples.close(window);
+            String note = error != null ? error : recovered ? null
+                    : "did not recover: some layer still failed " + drill.stepTimeout().toSeconds() + " s after the step started";
+            return measured(step.name(), window, Map.of(), newlyLostWrites(), error == null && recovered, note);
+        } finally {
+            samples.close(window);
         }
-        long actionDone = now();
-        boolean recovered = awaitSteady(actionDone, start + settings.stepTimeout().toMillis());
-        String note = error != null ? error : recovered ? null
-                : "did not recover: some layer still failed " + settings.stepTimeout().toSeconds() + " s after the step started";
-        return measured(name, start, now(), Map.of(), newlyLostWrites(), error == null && recovered, note);
     }
 
     /**
-     * The step's result: the RTO of the entry and database-write layers within [start, end] plus
-     * {@code otherRto}, the RPO of {@code lostWrites}, and whether it met the objectives (and {@code ok}).
+     * The step's result: the RTO of each layer of the workload within the (closed) window plus {@code otherRto}, the
+     * RPO of {@code lostWrites}, and whether it met the objectives (and {@code ok}).
      */
-    private DrillReport.Step measured(String name, long start, long end, Map<String, Long> otherRto, List<Long> lostWrites,
-                                      boolean ok, String note) {
-        Map<String, Long> rto = new LinkedHashMap<>();
-        rto.put(ENTRY, rtoMillis(ENTRY, start, end));
-        rto.put(DB_WRITE, rtoMillis(DB_WRITE, start, end));
+    private DrillReport.StepResult measured(String name, SampleLog.Window window, Map<Layer, Long> otherRto, List<Long> lostWrites,
+                                            boolean ok, String note) {
+        Map<Layer, Long> rto = new EnumMap<>(Layer.class);
+        for (Layer layer : samples.layers()) {
+            rto.put(layer, window.rtoMillis(layer));
+        }
         rto.putAll(otherRto);
         double rpoSeconds = lostWrites.isEmpty() ? 0
-                : (acknowledged.get(lostWrites.get(lostWrites.size() - 1)) - acknowledged.get(lostWrites.get(0))) / 1000.0;
-        boolean passed = ok && rto.values().stream().allMatch(r -> r <= settings.rtoObjective().toMillis())
-                && rpoSeconds * 1000 <= settings.rpoObjective().toMillis();
-        DrillReport.Step step = new DrillReport.Step(name, true, start, end, rto, lostWrites.size(), rpoSeconds, passed, note);
-        out.println("  " + step.summary());
+                : (acknowledged.at(lostWrites.get(lostWrites.size() - 1)) - acknowledged.at(lostWrites.get(0))) / 1000.0;
+        long slowest = rto.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        boolean passed = ok && drill.objectives().met(slowest, rpoSeconds);
+        DrillReport.StepResult step = new DrillReport.StepResult(name, true, window.start(), window.end(), rto, lostWrites.size(),
+                rpoSeconds, passed, note);
+        progress("  " + step.summary());
         return step;
     }
 
@@ -201,30 +161,32 @@ final class Drill {
      * database, verified against what was captured then. The restore layer's RTO runs from the delete to the
      * verified copy; lost writes are acknowledged writes before the restore point that the copy lacks.
      */
-    private DrillReport.Step restoreStep(String name) {
+    private DrillReport.StepResult restore(Step.Restore step) {
+        String name = step.name();
         BackupService backups;
         try {
-            backups = faults.backups();
+            backups = step.backups().call();
         } catch (Exception e) {
-            return failed(name, "the backup service could not be set up: " + e);
+            return failed(name, "the backup service could not be set up: " + Secrets.mask(e.toString()));
         }
         if (backups == null) {
-            String why = "not run: no backup service for this database (point-in-time restore is implemented for PostgreSQL)";
-            out.println("step: " + name + " -- " + why);
-            return DrillReport.Step.notRun(name, why);
+            String why = "not run: no backup service for this database";
+            progress("step: " + name + " -- " + why);
+            return DrillReport.StepResult.notRun(name, why);
         }
-        out.println("step: " + name + " ...");
+        progress("step: " + name + " ...");
+        SampleLog.Window window = null;
         try {
             backups.takeBackup();
-            long start = now();
+            window = samples.open();
             Expectations beforeDelete;
-            Set<Long> ackedBefore;
+            List<Long> ackedBefore;
             long deleteAt;
             writes.lock();
             try {
-                beforeDelete = backups.capture(db, List.of(AppSql.DRILL_TABLE));
-                ackedBefore = new HashSet<>(acknowledged.keySet());
-                try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(AppSql.DRILL_BAD_DELETE)) {
+                beforeDelete = backups.capture(db, List.of(WriteTable.NAME));
+                ackedBefore = acknowledged.all();
+                try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(WriteTable.DELETE)) {
                     ps.setString(1, runId);
                     ps.executeUpdate();
                 }
@@ -233,45 +195,45 @@ final class Drill {
                 writes.unlock();
             }
             Instant point = beforeDelete.capturedAt().orElseThrow();
-            awaitRestorable(backups, point, start + settings.stepTimeout().toMillis());
+            awaitRestorable(backups, point, window.start() + drill.stepTimeout().toMillis());
             String target = "drill-" + runId.substring(0, 8);
-            Set<Long> restored = new HashSet<>();
+            Set<Long> restored;
             VerificationResult verification;
             try (RestoredDatabase copy = backups.restore(RestoreRequest.builder().targetName(target).pointInTime(point)
-                    .timeout(settings.stepTimeout()).build())) {
+                    .timeout(drill.stepTimeout()).build())) {
                 verification = backups.verify(copy, beforeDelete);
-                try (Connection c = copy.connect(); PreparedStatement ps = c.prepareStatement(AppSql.DRILL_SELECT)) {
-                    ps.setString(1, runId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            restored.add(rs.getLong(1));
-                        }
-                    }
+                try (Connection c = copy.connect()) {
+                    restored = rows(c);
                 }
             }
-            long end = now();
-            List<Long> lostWrites = ackedBefore.stream().filter(seq -> !restored.contains(seq)).sorted().toList();
-            return measured(name, start, end, Map.of(RESTORE, end - deleteAt), lostWrites, verification.passed(),
+            samples.close(window);
+            List<Long> lostWrites = ackedBefore.stream().filter(seq -> !restored.contains(seq)).toList();
+            return measured(name, window, Map.of(Layer.RESTORE, window.end() - deleteAt), lostWrites, verification.passed(),
                     "restored to " + point + " as '" + target + "' (" + ackedBefore.size() + " acknowledged rows before the delete); verification: "
                             + (verification.passed() ? "passed, " + verification.checked() + " checks" : verification.toString()));
         } catch (Exception e) {
             log.warn("step '{}' failed", name, e);
-            return failed(name, "the restore failed: " + e);
+            return failed(name, "the restore failed: " + Secrets.mask(e.toString()));
+        } finally {
+            if (window != null) {
+                samples.close(window);
+            }
         }
     }
 
-    private DrillReport.Step failed(String name, String why) {
-        DrillReport.Step step = new DrillReport.Step(name, true, now(), now(), Map.of(), 0, 0.0, false, why);
-        out.println("  " + step.summary());
+    private DrillReport.StepResult failed(String name, String why) {
+        long now = now();
+        DrillReport.StepResult step = new DrillReport.StepResult(name, true, now, now, Map.of(), 0, 0.0, false, why);
+        progress("  " + step.summary());
         return step;
     }
 
     /** Waits until the restore window reaches {@code point}, asking the database to archive its log now and then. */
-    private void awaitRestorable(BackupService backups, Instant point, long deadline) throws Exception {
+    private void awaitRestorable(BackupService backups, Instant point, long deadline) throws InterruptedException {
         long nextArchive = 0;
         while (true) {
             if (now() >= nextArchive) {
-                faults.archiveLog();
+                backups.archiveNow();
                 nextArchive = now() + 2_000;
             }
             try {
@@ -284,90 +246,51 @@ final class Drill {
             if (now() > deadline) {
                 throw new IllegalStateException("the restore window did not reach " + point + " within the step timeout");
             }
-            LocalSetup.sleep(100);
+            Thread.sleep(100);
         }
     }
 
     /**
-     * Waits until every layer has been free of failures for {@link Settings#settle()} since {@code from} and its
+     * Waits until every layer has been free of failures for the drill's settle time since {@code from} and its
      * latest operation succeeded, or until {@code deadline}; true if it got there.
      */
-    private boolean awaitSteady(long from, long deadline) {
+    private boolean awaitSteady(long from, long deadline) throws InterruptedException {
+        long settle = drill.settle().toMillis();
         while (now() < deadline) {
-            long t = now();
-            boolean steady = true;
-            for (String layer : List.of(ENTRY, DB_WRITE)) {
-                long lastFailure = from;
-                Sample last = null;
-                for (Sample s : samples) {
-                    if (s.layer().equals(layer)) {
-                        last = s;
-                        if (!s.ok()) {
-                            lastFailure = Math.max(lastFailure, s.atMillis());
-                        }
-                    }
-                }
-                steady &= last != null && last.ok() && t - lastFailure >= settings.settle().toMillis();
-            }
-            if (steady) {
+            if (samples.steady(from, settle)) {
                 return true;
             }
-            LocalSetup.sleep(50);
+            Thread.sleep(50);
         }
         return false;
     }
 
-    private void awaitSteady(String phase) {
-        if (!awaitSteady(now(), now() + settings.stepTimeout().toMillis())) {
-            throw new IllegalStateException("the workload did not run failure-free during " + phase + "; last operations: "
-                    + samples.subList(Math.max(0, samples.size() - 6), samples.size()));
+    private void awaitSteady(String phase) throws InterruptedException {
+        if (!awaitSteady(now(), now() + drill.stepTimeout().toMillis())) {
+            throw new IllegalStateException("the workload did not run failure-free during " + phase + "; last operations: " + samples.recent());
         }
-    }
-
-    /** First failure to the first success after the last failure, within [start, end]; 0 without failures. */
-    private long rtoMillis(String layer, long start, long end) {
-        Long firstFailure = null;
-        Long lastFailure = null;
-        for (Sample s : samples) {
-            if (s.layer().equals(layer) && s.atMillis() >= start && s.atMillis() <= end && !s.ok()) {
-                firstFailure = firstFailure == null ? s.atMillis() : firstFailure;
-                lastFailure = s.atMillis();
-            }
-        }
-        if (firstFailure == null) {
-            return 0;
-        }
-        for (Sample s : samples) {
-            if (s.layer().equals(layer) && s.ok() && s.atMillis() > lastFailure && s.atMillis() <= end) {
-                return s.atMillis() - firstFailure;
-            }
-        }
-        return end - firstFailure;
     }
 
     /** Acknowledged writes that the current primary does not have and no earlier step already counted. */
-    private List<Long> newlyLostWrites() {
-        Set<Long> present = new HashSet<>();
-        long deadline = now() + settings.stepTimeout().toMillis();
+    private List<Long> newlyLostWrites() throws InterruptedException {
+        if (db == null) {
+            return List.of();
+        }
+        Set<Long> present;
+        long deadline = now() + drill.stepTimeout().toMillis();
         while (true) {
-            try (Connection c = db.getConnection();
-                 PreparedStatement ps = c.prepareStatement(AppSql.DRILL_SELECT)) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        present.add(rs.getLong(1));
-                    }
-                }
+            try (Connection c = db.getConnection()) {
+                present = rows(c);
                 break;
             } catch (SQLException e) {
                 if (now() > deadline) {
-                    throw new IllegalStateException("could not read the drill's writes back to count lost ones: " + e.getMessage(), e);
+                    throw new IllegalStateException("could not read the drill's writes back to count lost ones: " + Secrets.safeMessage(e), e);
                 }
-                LocalSetup.sleep(200);
+                Thread.sleep(200);
             }
         }
         List<Long> newlyLost = new ArrayList<>();
-        for (Long seq : acknowledged.keySet()) {
+        for (long seq : acknowledged.all()) {
             if (!present.contains(seq) && lost.add(seq)) {
                 newlyLost.add(seq);
             }
@@ -375,24 +298,38 @@ final class Drill {
         return newlyLost;
     }
 
+    /** The sequence numbers of this run's rows on {@code c}. */
+    private Set<Long> rows(Connection c) throws SQLException {
+        Set<Long> seqs = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(WriteTable.SELECT)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seqs.add(rs.getLong(1));
+                }
+            }
+        }
+        return seqs;
+    }
+
     private void entryLoad() {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).build();
-        URI info = entry.resolve("/api/info");
+        HttpClient client = HttpClient.newBuilder().connectTimeout(workload.requestTimeout()).build();
+        URI url = workload.entry();
         while (running) {
             boolean ok;
             String detail;
             try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(info).timeout(settings.requestTimeout()).build(),
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(url).timeout(workload.requestTimeout()).build(),
                         HttpResponse.BodyHandlers.discarding());
-                ok = r.statusCode() == 200;
-                detail = r.statusCode() + " from " + r.headers().firstValue(GlobalEntry.ORIGIN_HEADER).orElse("?");
+                ok = r.statusCode() / 100 == 2;
+                detail = "HTTP " + r.statusCode();
             } catch (IOException e) {
                 ok = false;
-                detail = e.toString();
+                detail = Secrets.mask(e.toString());
             } catch (InterruptedException e) {
                 return;
             }
-            samples.add(new Sample(now(), ENTRY, ok, detail));
+            samples.add(Layer.ENTRY, ok, detail);
             pause();
         }
     }
@@ -405,7 +342,7 @@ final class Drill {
             String detail;
             writes.lock();
             try (Connection c = db.getConnection();
-                 PreparedStatement ps = c.prepareStatement(AppSql.DRILL_INSERT)) {
+                 PreparedStatement ps = c.prepareStatement(WriteTable.INSERT)) {
                 ps.setString(1, runId);
                 ps.setLong(2, seq);
                 ps.executeUpdate();
@@ -414,25 +351,68 @@ final class Drill {
                 detail = "seq " + seq;
             } catch (SQLException e) {
                 ok = false;
-                detail = e.getSQLState() + " " + e.getMessage();
+                detail = Secrets.safeMessage(e);
             } finally {
                 writes.unlock();
             }
-            samples.add(new Sample(now(), DB_WRITE, ok, detail));
+            samples.add(Layer.DB_WRITE, ok, detail);
             pause();
         }
     }
 
     private void pause() {
         try {
-            Thread.sleep(settings.requestInterval().toMillis());
+            Thread.sleep(workload.interval().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
         }
     }
 
+    private void progress(String line) {
+        drill.progress().accept(line);
+    }
+
     private long now() {
         return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /**
+     * When each acknowledged write was acknowledged (ms), by sequence number: a growing array, so that recording one
+     * costs the same at any length of drill.
+     */
+    private static final class Acknowledged {
+        private long[] at = new long[1024];
+        private long max;
+
+        Acknowledged() {
+            Arrays.fill(at, -1);
+        }
+
+        synchronized void put(long seq, long atMillis) {
+            if (seq >= at.length) {
+                int size = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(seq + 1, (long) at.length * 2));
+                long old = at.length;
+                at = Arrays.copyOf(at, size);
+                Arrays.fill(at, (int) old, size, -1);
+            }
+            at[(int) seq] = atMillis;
+            max = Math.max(max, seq);
+        }
+
+        synchronized long at(long seq) {
+            return at[(int) seq];
+        }
+
+        /** Every acknowledged sequence number, ascending. */
+        synchronized List<Long> all() {
+            List<Long> out = new ArrayList<>();
+            for (int s = 1; s <= max; s++) {
+                if (at[s] >= 0) {
+                    out.add((long) s);
+                }
+            }
+            return out;
+        }
     }
 }
