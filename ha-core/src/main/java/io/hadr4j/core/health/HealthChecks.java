@@ -1,6 +1,5 @@
 package io.hadr4j.core.health;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -14,6 +13,7 @@ import java.util.function.Supplier;
 
 import io.hadr4j.core.datasource.RegionAwareDataSource;
 import io.hadr4j.core.datasource.RouterSnapshot;
+import io.hadr4j.core.region.RegionInfo;
 
 /**
  * Factories for the built-in checks. The JDBC check for any DataSource is {@link JdbcHealthCheck}; the check for a
@@ -46,11 +46,21 @@ public final class HealthChecks {
     }
 
     /**
-     * {@link #region(String, String, String)} from the environment: {@value #REGION_ENV}, {@value #ZONE_ENV} and
-     * this machine's host name.
+     * {@link #region(RegionInfo)} of {@link RegionInfo#resolve()}: the region and zone as every part of hadr4j resolves
+     * them (system properties {@code hadr.region}/{@code hadr.zone}, then {@value #REGION_ENV}/{@value #ZONE_ENV}, then
+     * the {@link io.hadr4j.core.region.RegionDetector}s on the class path, such as App Service's or a cloud's instance
+     * metadata), and this machine's host name.
      */
     public static HealthCheck regionFromEnvironment() {
-        return region(System.getenv(REGION_ENV), System.getenv(ZONE_ENV), hostName());
+        return region(RegionInfo.resolve());
+    }
+
+    /** {@link #region(String, String, String)} of where {@code info} says this process runs. */
+    public static HealthCheck region(RegionInfo info) {
+        if (info == null) {
+            throw new IllegalArgumentException("region(RegionInfo) needs the RegionInfo to report, not null: RegionInfo.resolve() finds it");
+        }
+        return region(info.region(), info.zone(), info.hostname());
     }
 
     /**
@@ -164,18 +174,6 @@ public final class HealthChecks {
     /** A startup check named {@code started}; call {@link StartupHealthCheck#markStarted()} when ready. */
     public static StartupHealthCheck startup() {
         return new StartupHealthCheck("started");
-    }
-
-    static String hostName() {
-        String fromEnv = System.getenv("HOSTNAME");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 
     static Set<HealthGroup> groupsOf(HealthGroup... groups) {

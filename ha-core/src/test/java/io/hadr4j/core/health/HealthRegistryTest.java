@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import io.hadr4j.core.region.RegionInfo;
 import org.junit.jupiter.api.Test;
 
 class HealthRegistryTest {
@@ -248,6 +249,26 @@ class HealthRegistryTest {
         assertEquals(3, region.groups().size());
         HealthCheck fromEnv = HealthChecks.regionFromEnvironment();
         assertFalse(((String) fromEnv.check().data().get("host")).isBlank());
+    }
+
+    @Test
+    void regionFromEnvironmentResolvesAsRegionInfoDoes() throws Exception {
+        // A system property and a detector: sources RegionInfo reads and the environment variables alone do not.
+        System.setProperty("hadr.region", "germanywestcentral");
+        System.setProperty("hadr4j.test.detected-region", "ignored-the-property-wins");
+        try {
+            RegionInfo info = RegionInfo.resolve();
+            Map<String, Object> data = HealthChecks.regionFromEnvironment().check().data();
+            assertEquals("germanywestcentral", data.get("region"), data.toString());
+            String zone = System.getenv("HADR_ZONE") == null || System.getenv("HADR_ZONE").isBlank() ? "zone-1" : System.getenv("HADR_ZONE").trim();
+            assertEquals(zone, data.get("zone"), "the zone comes from HADR_ZONE, else from the detector: " + data);
+            assertEquals(info.hostname(), data.get("host"));
+            assertEquals(data, HealthChecks.region(info).check().data());
+        } finally {
+            System.clearProperty("hadr.region");
+            System.clearProperty("hadr4j.test.detected-region");
+        }
+        assertThrows(IllegalArgumentException.class, () -> HealthChecks.region((RegionInfo) null));
     }
 
     @Test
