@@ -1,4 +1,4 @@
-package io.hadr4j.core.backup.postgres;
+package io.hadr4j.postgres;
 
 import javax.sql.DataSource;
 import java.nio.file.Files;
@@ -96,6 +96,11 @@ public final class PostgresBackupConfig {
     /** Words put before the {@code postgres} command, to run restored servers as another user; empty by default. */
     public List<String> commandPrefix() {
         return commandPrefix;
+    }
+
+    /** The programs restored servers run from: {@link #binDirectory()}, as the user {@link #commandPrefix()} names. */
+    public PgInstallation installation() {
+        return new PgInstallation(binDirectory, commandPrefix);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.hadr4j.core.backup.postgres;
+package io.hadr4j.postgres;
 
 import io.hadr4j.core.backup.Backup;
 import io.hadr4j.core.backup.BackupException;
@@ -19,19 +19,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,8 +40,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -65,6 +56,9 @@ import java.util.regex.Pattern;
  * the copy then holds everything before that position, which must lie between the stop LSN of the oldest
  * backup and the end of the newest archived segment.
  *
+ * <p>A backup is taken as {@link PgBaseBackup} takes one, the copy made by {@link PgFiles}, and a restored server
+ * runs as a {@link PgServer}: the same code the testkit's nodes run on.
+ *
  * <p>Each backup is a directory {@code <backupDirectory>/<id>} holding {@code data/} (the copy, with its
  * {@code backup_label}) and {@code backup.properties} (id, start and stop time and LSN, size). Each
  * restore is a directory {@code <restoreDirectory>/<targetName>} with {@code data/} and {@code server.log};
@@ -79,12 +73,6 @@ public final class PostgresBackupService implements BackupService {
     private static final Pattern LSN = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter PG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'").withZone(ZoneOffset.UTC);
-    /** Files of a data directory that a base backup leaves out. */
-    private static final Set<String> SKIP_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label", "backup_label.old",
-            "tablespace_map", "standby.signal", "recovery.signal", "current_logfiles");
-    /** Directories of a data directory whose contents a base backup leaves out. */
-    private static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial",
-            "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
 
     private final PostgresBackupConfig config;
 
@@ -124,6 +112,16 @@ public final class PostgresBackupService implements BackupService {
         return rpo.isNegative() ? Duration.ZERO : rpo;
     }
 
+    /** Closes the source's current WAL segment ({@code pg_switch_wal()}), so that the archive, and the window, reach now. */
+    @Override
+    public void archiveNow() {
+        try (Connection c = config.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("SELECT pg_switch_wal()");
+        } catch (SQLException e) {
+            throw new BackupException("could not switch the source's WAL segment (pg_switch_wal): " + e.getMessage(), e);
+        }
+    }
+
     private Optional<Instant> newestArchivedSegment() {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(config.walArchive())) {
             Instant newest = null;
@@ -159,32 +157,22 @@ public final class PostgresBackupService implements BackupService {
         } catch (IOException e) {
             throw new BackupException("could not create the backup directory " + partial + ": " + e.getMessage(), e);
         }
-        try (Connection c = config.dataSource().getConnection(); Statement st = c.createStatement()) {
-            c.setAutoCommit(true);
+        try (Connection c = config.dataSource().getConnection()) {
             Properties m = new Properties();
             m.setProperty("id", id);
-            try (ResultSet rs = st.executeQuery("SELECT pg_backup_start('hadr4j " + id + "', true)::text, clock_timestamp(), "
-                    + "current_database(), (SELECT setting FROM pg_settings WHERE name = 'wal_segment_size')")) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_database(), "
+                    + "(SELECT setting FROM pg_settings WHERE name = 'wal_segment_size')")) {
                 rs.next();
-                m.setProperty("startLsn", rs.getString(1));
-                m.setProperty("startTime", rs.getTimestamp(2).toInstant().toString());
-                m.setProperty("database", rs.getString(3));
-                m.setProperty("walSegmentBytes", rs.getString(4));
+                m.setProperty("database", rs.getString(1));
+                m.setProperty("walSegmentBytes", rs.getString(2));
             }
-            long total = copyTree(config.dataDirectory(), null, true, n -> { });
-            progress.report("copy", 0, total);
-            copyTree(config.dataDirectory(), partial.resolve("data"), true, n -> progress.report("copy", n, total));
-            try (ResultSet rs = st.executeQuery("SELECT lsn::text, labelfile, spcmapfile, clock_timestamp() FROM pg_backup_stop(true)")) {
-                rs.next();
-                m.setProperty("stopLsn", rs.getString(1));
-                Files.writeString(partial.resolve("data/backup_label"), rs.getString(2));
-                String spcmap = rs.getString(3);
-                if (spcmap != null && !spcmap.isEmpty()) {
-                    Files.writeString(partial.resolve("data/tablespace_map"), spcmap);
-                }
-                m.setProperty("stopTime", rs.getTimestamp(4).toInstant().toString());
-            }
-            long size = copyTree(partial.resolve("data"), null, false, n -> { });
+            PgBaseBackup b = PgBaseBackup.take(c, "hadr4j " + id, config.dataDirectory(), partial.resolve("data"), true,
+                    (done, total) -> progress.report("copy", done, total));
+            m.setProperty("startLsn", b.startLsn());
+            m.setProperty("startTime", b.startTime().toString());
+            m.setProperty("stopLsn", b.stopLsn());
+            m.setProperty("stopTime", b.stopTime().toString());
+            long size = b.bytes();
             m.setProperty("sizeBytes", Long.toString(size));
             m.setProperty("ownerUid", String.valueOf(Files.getAttribute(config.dataDirectory(), "unix:uid")));
             m.setProperty("ownerGid", String.valueOf(Files.getAttribute(config.dataDirectory(), "unix:gid")));
@@ -197,7 +185,7 @@ public final class PostgresBackupService implements BackupService {
             log.info("base backup {} taken: {} MB, consistent at {} (LSN {})", id, size >> 20, backup.stopTime(), backup.stopPosition());
             return backup;
         } catch (SQLException | IOException | RuntimeException e) {
-            deleteTree(partial); // closing the connection has ended the backup on the server
+            PgFiles.deleteTree(partial); // closing the connection has ended the backup on the server
             throw new BackupException("base backup " + id + " of " + config.dataDirectory() + " failed: " + e.getMessage()
                     + "; nothing was kept", e);
         }
@@ -262,19 +250,15 @@ public final class PostgresBackupService implements BackupService {
             Properties m = manifest(backupDir);
             long total = base.sizeBytes();
             progress.report("copy", 0, total);
-            copyTree(backupDir.resolve("data"), target.resolve("data"), false, n -> progress.report("copy", n, total));
+            PgFiles.copyTree(backupDir.resolve("data"), target.resolve("data"), n -> progress.report("copy", n, total));
             Files.writeString(target.resolve("data/recovery.signal"), "");
-            Files.setPosixFilePermissions(target.resolve("data"), PosixFilePermissions.fromString("rwx------"));
-            List<String> command = new ArrayList<>(config.commandPrefix());
-            command.addAll(List.of(config.binDirectory().resolve("postgres").toString(), "-D", target.resolve("data").toString()));
-            restored = new PostgresRestoredDatabase(request.targetName(), request.restorePoint(), target, freePort(),
-                    m.getProperty("database"), config.user(), config.password(), command);
+            restored = new PostgresRestoredDatabase(request.targetName(), request.restorePoint(), target, PgServer.freePort(),
+                    m.getProperty("database"), config.user(), config.password(), config.installation());
             restored.appendSettings(recoverySettings(request, restored.port()));
-            chown(target, Integer.parseInt(m.getProperty("ownerUid")), Integer.parseInt(m.getProperty("ownerGid")));
+            PgFiles.chown(target, Integer.parseInt(m.getProperty("ownerUid")), Integer.parseInt(m.getProperty("ownerGid")));
             log.info("restore {}: base backup {} (consistent at {}), replaying the archive {} up to {}", request.targetName(),
                     base.id(), base.stopTime(), config.walArchive(), request.restorePoint());
-            restored.start();
-            restored.awaitPromoted(deadline, progress, base.startPosition());
+            restored.startAndAwaitPromoted(deadline, progress, base.startPosition());
             progress.report("done", total, total);
             log.info("restore {} done: {} holds the state at {}", request.targetName(), restored.jdbcUrl(), request.restorePoint());
             return restored;
@@ -282,7 +266,7 @@ public final class PostgresBackupService implements BackupService {
             if (restored != null) {
                 restored.drop();
             } else {
-                deleteTree(target);
+                PgFiles.deleteTree(target);
             }
             throw new BackupException("restore " + request.targetName() + " to " + request.restorePoint() + " failed: " + e.getMessage()
                     + "; what it created (" + target + ") was removed, the source was not touched", e);
@@ -470,99 +454,6 @@ public final class PostgresBackupService implements BackupService {
     private static String queryForString(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    // --- files ---------------------------------------------------------------------------------------
-
-    /**
-     * Copies a tree, or only counts its bytes when {@code to} is null; with {@code asBaseBackup}, leaves out
-     * what a base backup must not contain (server state files, WAL, replication slots, temporary files).
-     * Reports the bytes copied so far.
-     */
-    static long copyTree(Path from, Path to, boolean asBaseBackup, LongConsumer copied) throws IOException {
-        long[] bytes = {0};
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Path rel = from.relativize(dir);
-                if (to != null) {
-                    Files.createDirectories(to.resolve(rel.toString()));
-                }
-                if (asBaseBackup && rel.getNameCount() == 1 && EMPTY_DIRS.contains(rel.toString())) {
-                    if (to != null && rel.toString().equals("pg_wal")) {
-                        Files.createDirectories(to.resolve("pg_wal/archive_status"));
-                    }
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Path rel = from.relativize(file);
-                String name = file.getFileName().toString();
-                if (asBaseBackup && ((rel.getNameCount() == 1 && SKIP_FILES.contains(name)) || name.startsWith("pgsql_tmp"))) {
-                    return FileVisitResult.CONTINUE;
-                }
-                try {
-                    if (to != null) {
-                        Files.copy(file, to.resolve(rel.toString()), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    bytes[0] += attrs.size();
-                    copied.accept(bytes[0]);
-                } catch (NoSuchFileException gone) {
-                    // dropped by the server while copying: WAL replay takes care of it
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                if (exc instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exc;
-            }
-        });
-        return bytes[0];
-    }
-
-    /** Gives the tree to uid:gid (the source's owner) when its files belong to someone else (this JVM runs as root). */
-    private static void chown(Path root, int uid, int gid) throws IOException {
-        if (((Integer) Files.getAttribute(root, "unix:uid")) == uid && ((Integer) Files.getAttribute(root, "unix:gid")) == gid) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-            }
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    log.warn("could not delete {}: {}", p, e.getMessage());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("could not delete {}: {}", root, e.getMessage());
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
         }
     }
 

@@ -1,6 +1,5 @@
-package io.hadr4j.core.backup.postgres;
+package io.hadr4j.postgres;
 
-import io.hadr4j.core.backup.BackupException;
 import io.hadr4j.core.backup.ProgressReporter;
 import io.hadr4j.core.backup.RestoredDatabase;
 import org.slf4j.Logger;
@@ -19,12 +18,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A PostgreSQL server that {@link PostgresBackupService#restore} started on a restored copy: its own
@@ -49,12 +47,11 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
     private final String database;
     private final String user;
     private final String password;
-    private final List<String> command;
-    private volatile Process process;
+    private final PgServer server;
     private volatile boolean dropped;
 
     PostgresRestoredDatabase(String name, String restorePoint, Path directory, int port, String database, String user,
-                             String password, List<String> command) {
+                             String password, PgInstallation installation) {
         this.name = name;
         this.restorePoint = restorePoint;
         this.directory = directory;
@@ -62,7 +59,8 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
         this.database = database;
         this.user = user;
         this.password = password;
-        this.command = List.copyOf(command);
+        this.server = new PgServer("the restored server " + name, installation, directory.resolve("data"),
+                directory.resolve("server.log"), List.of());
         OPEN.add(this);
     }
 
@@ -92,11 +90,11 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
     }
 
     public Path dataDirectory() {
-        return directory.resolve("data");
+        return server.dataDirectory();
     }
 
     public Path logFile() {
-        return directory.resolve("server.log");
+        return server.logFile();
     }
 
     public int port() {
@@ -105,8 +103,7 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
 
     /** The server's process id, or -1 when it is not running. */
     public long pid() {
-        Process p = process;
-        return p != null && p.isAlive() ? p.pid() : -1;
+        return server.pid();
     }
 
     public boolean isRunning() {
@@ -127,68 +124,45 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
         return DriverManager.getConnection(jdbcUrl(), p);
     }
 
-    /** Starts the server on the prepared data directory (recovery.signal and settings written). */
-    void start() {
-        try {
-            Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-                    .start();
-            p.getOutputStream().close();
-            process = p;
-        } catch (IOException e) {
-            throw new BackupException("could not start the restored server " + name + " (" + String.join(" ", command) + "): "
-                    + e.getMessage(), e);
-        }
-    }
-
     /**
-     * Waits until recovery has reached the target and the server has been promoted, reporting the WAL
-     * replayed since {@code startLsn}. When the archive ends before the first commit after the target
-     * (nothing was committed between the target and the newest archived WAL), PostgreSQL stops with
-     * "{@value #TARGET_MISSED}": the end of the archive is then the state at the target, and the server
-     * is restarted to recover to it.
+     * Starts the server on the prepared data directory (recovery.signal and settings written), and waits until
+     * recovery has reached the target and the server has been promoted, reporting the WAL replayed since
+     * {@code startLsn}. It fails at once when the server exits or refuses the login (a copy keeps the source's
+     * roles and passwords: {@code credentials(...)} of the config must be the source's), and at {@code deadline};
+     * the last connection error is the failure's cause. When the archive ends before the first commit after the
+     * target (nothing was committed between the target and the newest archived WAL), PostgreSQL stops with
+     * "{@value #TARGET_MISSED}": the end of the archive is then the state at the target, and the server is
+     * restarted to recover to it.
      */
-    void awaitPromoted(Instant deadline, ProgressReporter progress, String startLsn) {
-        boolean retried = false;
-        long replayed = 0;
-        while (true) {
-            Process p = process;
-            if (!p.isAlive()) {
-                String tail = tail(40);
-                if (!retried && tail.contains(TARGET_MISSED)) {
-                    log.info("restore {}: the archive ends before {} (no commit after it); recovering to the end of the "
-                            + "archive, which is the state there", name, restorePoint);
-                    appendSettings("recovery_target_time = ''\nrecovery_target_lsn = ''\n");
-                    retried = true;
-                    start();
-                    continue;
-                }
-                throw new BackupException("the restored server " + name + " exited with " + p.exitValue()
-                        + " during recovery; its log " + logFile() + " ends with:\n" + tail);
-            }
+    void startAndAwaitPromoted(Instant deadline, ProgressReporter progress, String startLsn) {
+        long[] replayed = {0};
+        PgServer.Check promoted = () -> {
             try (Connection c = connect(2);
                  PreparedStatement st = c.prepareStatement("SELECT pg_is_in_recovery(), "
                          + "coalesce(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ?::pg_lsn), 0)::bigint")) {
                 st.setString(1, startLsn);
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();
-                    replayed = Math.max(replayed, rs.getLong(2));
-                    if (!rs.getBoolean(1)) {
-                        progress.report("replay", replayed, replayed);
-                        return;
-                    }
-                    progress.report("replay", replayed, -1);
+                    replayed[0] = Math.max(replayed[0], rs.getLong(2));
+                    boolean done = !rs.getBoolean(1);
+                    progress.report("replay", replayed[0], done ? replayed[0] : -1);
+                    return done;
                 }
-            } catch (SQLException e) {
-                // starting up, or not yet consistent: not accepting connections yet
             }
-            if (Instant.now().isAfter(deadline)) {
-                throw new BackupException("the restored server " + name + " did not finish recovery in time (deadline "
-                        + deadline + ", " + (replayed >> 20) + " MB of WAL replayed); raise the request's timeout. Its log "
-                        + logFile() + " ends with:\n" + tail(20));
+        };
+        Supplier<String> onTimeout = () -> (replayed[0] >> 20) + " MB of WAL replayed; raise the request's timeout.";
+        server.start();
+        try {
+            server.await(deadline, Duration.ofMillis(100), "recovery", promoted, onTimeout);
+        } catch (PgServer.ExitedException e) {
+            if (!e.logTail().contains(TARGET_MISSED)) {
+                throw e;
             }
-            sleep(100);
+            log.info("restore {}: the archive ends before {} (no commit after it); recovering to the end of the "
+                    + "archive, which is the state there", name, restorePoint);
+            appendSettings("recovery_target_time = ''\nrecovery_target_lsn = ''\n");
+            server.start();
+            server.await(deadline, Duration.ofMillis(100), "recovery", promoted, onTimeout);
         }
     }
 
@@ -209,59 +183,17 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
         }
         dropped = true;
         try {
-            stopServer();
+            server.stop();
         } finally {
-            PostgresBackupService.deleteTree(directory);
+            PgFiles.deleteTree(directory);
             OPEN.remove(this);
             log.info("restored database {} dropped: server stopped, {} removed", name, directory);
         }
     }
 
-    /** A fast shutdown (SIGINT); after 60 s, kill -9 of the server and its children. */
-    void stopServer() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> children = new ArrayList<>(p.descendants().toList());
-        try {
-            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                log.warn("restored server {} did not stop within 60 s; killing it", name);
-            }
-        } catch (IOException e) {
-            log.warn("could not signal restored server {}: {}; killing it", name, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        p.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
-        try {
-            p.waitFor(30, TimeUnit.SECONDS);
-            for (ProcessHandle c : children) {
-                c.onExit().get(30, TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            log.warn("processes of restored server {} still running: {}", name, children);
-        }
-    }
-
+    /** The last {@code lines} lines of the restored server's log. */
     String tail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackupException("interrupted while waiting for a restored server", e);
-        }
+        return server.logTail(lines);
     }
 
     /** Name, point in time, JDBC URL, user and directory; never the password. */
