@@ -1,5 +1,10 @@
 package io.hadr4j.testkit;
 
+import io.hadr4j.postgres.PgFiles;
+import io.hadr4j.postgres.PgInstallation;
+import io.hadr4j.postgres.PostgresBackupConfig;
+import io.hadr4j.postgres.PgServer;
+
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
@@ -11,14 +16,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -104,12 +107,9 @@ public final class PgBinaries {
         return List.of("setpriv", "--reuid=" + runAs.uid, "--regid=" + runAs.gid, "--clear-groups", "--");
     }
 
-    /** The command line that runs {@code tool} with {@code args}, as the right user. */
-    List<String> command(String tool, String... args) {
-        List<String> cmd = new ArrayList<>(runAsPrefix());
-        cmd.add(bin(tool).toString());
-        cmd.addAll(List.of(args));
-        return cmd;
+    /** The programs, run as the server's user: what {@link PgServer} and {@link PostgresBackupConfig} take. */
+    public PgInstallation installation() {
+        return new PgInstallation(home.resolve("bin"), runAsPrefix());
     }
 
     /** Makes {@code path} (a file or a whole tree) owned by the user the server runs as. */
@@ -117,7 +117,11 @@ public final class PgBinaries {
         if (runAs == null) {
             return;
         }
-        run(List.of("chown", "-R", runAs.uid + ":" + runAs.gid, path.toString()), 60);
+        try {
+            PgFiles.chown(path, runAs.uid, runAs.gid);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not give " + path + " to uid " + runAs.uid, e);
+        }
     }
 
     private static PgBinaries resolve() {
@@ -212,7 +216,7 @@ public final class PgBinaries {
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-                deleteTree(tmp); // another JVM unpacked it first
+                PgFiles.deleteTree(tmp); // another JVM unpacked it first
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target);
             }
@@ -289,52 +293,12 @@ public final class PgBinaries {
     }
 
     private static int majorVersion(Path home) {
-        String out = run(List.of(home.resolve("bin/postgres").toString(), "--version"), 30);
+        String out = PgInstallation.run(List.of(home.resolve("bin/postgres").toString(), "--version"), 30);
         Matcher m = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)").matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("Could not read the PostgreSQL version from '" + out.strip() + "' (" + home + ")");
         }
         return Integer.parseInt(m.group(1));
-    }
-
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a file the server is still writing
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort
-        }
-    }
-
-    /** Runs a short command and returns its output; fails with the output when it exits non-zero. */
-    static String run(List<String> cmd, int timeoutSeconds) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("Timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
-            }
-            String text = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("'" + String.join(" ", cmd) + "' exited with " + p.exitValue() + ":\n" + text);
-            }
-            return text;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not run " + cmd.get(0), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while running " + cmd.get(0), e);
-        }
     }
 
     /** The user the server runs as when this JVM is root. */
@@ -351,8 +315,8 @@ public final class PgBinaries {
             }
             String user = System.getProperty(RUN_AS_PROPERTY, "nobody");
             try {
-                int uid = Integer.parseInt(run(List.of("id", "-u", user), 10).strip());
-                int gid = Integer.parseInt(run(List.of("id", "-g", user), 10).strip());
+                int uid = Integer.parseInt(PgInstallation.run(List.of("id", "-u", user), 10).strip());
+                int gid = Integer.parseInt(PgInstallation.run(List.of("id", "-g", user), 10).strip());
                 if (uid == 0) {
                     throw new IllegalStateException("-D" + RUN_AS_PROPERTY + "=" + user + " is root; PostgreSQL refuses to run as root. Name an unprivileged user.");
                 }

@@ -1,5 +1,10 @@
 package io.hadr4j.testkit;
 
+import io.hadr4j.core.datasource.Role;
+import io.hadr4j.postgres.PgBaseBackup;
+import io.hadr4j.postgres.PgFiles;
+import io.hadr4j.postgres.PgInstallation;
+import io.hadr4j.postgres.PgServer;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,16 +12,9 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,12 +22,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One PostgreSQL server of a {@link TwoRegionPostgres}: its own data directory and port, and a
@@ -39,13 +37,6 @@ import java.util.concurrent.TimeUnit;
 public final class PgNode {
     private static final Logger log = LoggerFactory.getLogger(PgNode.class);
     private static final Set<Long> STARTED = ConcurrentHashMap.newKeySet();
-    /** Files of a data directory that a base backup leaves out. */
-    private static final Set<String> SKIP_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label.old",
-            "standby.signal", "recovery.signal", "current_logfiles", "postgresql.auto.conf");
-    /** Directories of a data directory whose contents a base backup leaves out. */
-    private static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify",
-            "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
-
     private final TwoRegionPostgres cluster;
     private final String name;
     private final String region;
@@ -53,7 +44,7 @@ public final class PgNode {
     private final Path logFile;
     private final int port;
     private final FaultProxy proxy;
-    private volatile Process process;
+    private final PgServer server;
 
     PgNode(TwoRegionPostgres cluster, String name, String region, Path baseDir) {
         this.cluster = cluster;
@@ -61,8 +52,10 @@ public final class PgNode {
         this.region = region;
         this.dataDir = baseDir.resolve(name);
         this.logFile = baseDir.resolve(name + ".log");
-        this.port = freePort();
+        this.port = PgServer.freePort();
         this.proxy = new FaultProxy(name, port);
+        this.server = new PgServer("node " + name, PgBinaries.get().installation(), dataDir, logFile,
+                List.of("-p", String.valueOf(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="));
     }
 
     public String name() {
@@ -141,17 +134,24 @@ public final class PgNode {
     }
 
     public boolean isRunning() {
-        Process p = process;
-        return p != null && p.isAlive();
+        return server.isRunning();
     }
 
     /** The postmaster's process id, or -1 when not running. */
     public long pid() {
-        Process p = process;
-        return p != null && p.isAlive() ? p.pid() : -1;
+        return server.pid();
     }
 
-    /** Asks the node directly what it is. */
+    /** This node's server process. */
+    PgServer server() {
+        return server;
+    }
+
+    /**
+     * Asks the node directly what it is, in the router's words: {@link Role#PRIMARY}, {@link Role#READ_ONLY} (not in
+     * recovery but turned read-only in place, as after an Azure SQL failover-group failover), {@link Role#SECONDARY}
+     * (a standby in recovery), or {@link Role#DOWN} (not running, or not answering).
+     */
     public Role role() {
         if (!isRunning()) {
             return Role.DOWN;
@@ -160,9 +160,9 @@ public final class PgNode {
              ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only')")) {
             rs.next();
             if (rs.getBoolean(1)) {
-                return Role.STANDBY;
+                return Role.SECONDARY;
             }
-            return "on".equals(rs.getString(2)) ? Role.READ_ONLY_PRIMARY : Role.PRIMARY;
+            return "on".equals(rs.getString(2)) ? Role.READ_ONLY : Role.PRIMARY;
         } catch (SQLException e) {
             return Role.DOWN;
         }
@@ -240,38 +240,15 @@ public final class PgNode {
 
     /** kill -9 of the server and all its processes, as a crash of the host would. */
     public void kill() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> children = p.descendants().toList();
-        p.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
-        awaitExit(p, children);
-        log.info("node {} ({}) killed (-9)", name, region);
+        server.kill();
     }
 
-    /** A clean, fast shutdown (SIGINT): open sessions are ended, everything written is kept and sent to standbys. */
+    /**
+     * A clean, fast shutdown ({@code pg_ctl stop -m fast}): open sessions are ended, everything written is kept and
+     * sent to standbys.
+     */
     public void stop() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> children = p.descendants().toList();
-        PgBinaries.run(List.of("kill", "-INT", String.valueOf(p.pid())), 10);
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                log.warn("node {} did not stop within 60 s; killing it", name);
-                kill();
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kill();
-            return;
-        }
-        awaitExit(p, children);
-        log.info("node {} ({}) stopped", name, region);
+        server.stop();
     }
 
     /** Starts the server from its data directory as whatever that directory says it is, and waits until it answers. */
@@ -279,41 +256,13 @@ public final class PgNode {
         if (isRunning()) {
             return;
         }
-        PgBinaries bin = PgBinaries.get();
-        List<String> cmd = bin.command("postgres", "-D", dataDir.toString(), "-p", String.valueOf(port),
-                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=");
-        try {
-            Process p = new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-            p.getOutputStream().close();
-            process = p;
-            STARTED.add(p.pid());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start postgres for node " + name + ": " + String.join(" ", cmd), e);
-        }
-        awaitReady(Duration.ofSeconds(120));
-    }
-
-    private void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            Process p = process;
-            if (p == null || !p.isAlive()) {
-                throw new IllegalStateException("postgres for node " + name + " exited with " + (p == null ? "?" : p.exitValue())
-                        + " while starting; its log " + logFile + " ends with:\n" + tail(logFile, 20));
-            }
+        server.start();
+        STARTED.add(server.pid());
+        server.await(Instant.now().plusSeconds(120), Duration.ofMillis(20), "starting", () -> {
             try (Connection c = connectDirect("postgres", 2)) {
-                return;
-            } catch (SQLException e) {
-                last = e;
+                return true;
             }
-            sleep(20);
-        }
-        throw new IllegalStateException("node " + name + " did not accept connections within " + timeout.toSeconds()
-                + " s (" + (last == null ? "" : last.getMessage()) + "); its log " + logFile + " ends with:\n" + tail(logFile, 20));
+        }, () -> "");
     }
 
     /** initdb into an empty data directory. */
@@ -327,7 +276,7 @@ public final class PgNode {
             Files.writeString(pwfile, password() + "\n");
             bin.own(pwfile);
             try {
-                PgBinaries.run(bin.command("initdb", "-D", dataDir.toString(), "-U", user(), "--pwfile=" + pwfile,
+                PgInstallation.run(bin.installation().command("initdb", "-D", dataDir.toString(), "-U", user(), "--pwfile=" + pwfile,
                         "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--wal-segsize=1", "--no-sync", "--no-instructions"), 120);
             } finally {
                 Files.deleteIfExists(pwfile);
@@ -348,21 +297,9 @@ public final class PgNode {
      */
     void cloneFrom(PgNode primary) {
         stop();
-        PgBinaries.deleteTree(dataDir);
-        try (Connection c = primary.connectDirect(30); Statement st = c.createStatement()) {
-            st.execute("SELECT pg_backup_start('hadr4j-testkit clone for " + name + "', true)");
-            copyDataDirectory(primary.dataDir, dataDir);
-            String label;
-            String spcmap;
-            try (ResultSet rs = st.executeQuery("SELECT labelfile, spcmapfile FROM pg_backup_stop(false)")) {
-                rs.next();
-                label = rs.getString(1);
-                spcmap = rs.getString(2);
-            }
-            Files.writeString(dataDir.resolve("backup_label"), label);
-            if (spcmap != null && !spcmap.isEmpty()) {
-                Files.writeString(dataDir.resolve("tablespace_map"), spcmap);
-            }
+        PgFiles.deleteTree(dataDir);
+        try (Connection c = primary.connectDirect(30)) {
+            PgBaseBackup.take(c, "hadr4j-testkit clone for " + name, primary.dataDir, dataDir, false, PgBaseBackup.Progress.NONE);
         } catch (SQLException e) {
             throw new IllegalStateException("base backup of node " + primary.name + " for node " + name + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -396,58 +333,6 @@ public final class PgNode {
         }
     }
 
-    private static void copyDataDirectory(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Path rel = from.relativize(dir);
-                Files.createDirectories(to.resolve(rel.toString()));
-                if (rel.getNameCount() == 1 && EMPTY_DIRS.contains(rel.toString())) {
-                    if (rel.toString().equals("pg_wal")) {
-                        Files.createDirectories(to.resolve("pg_wal/archive_status"));
-                    }
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Path rel = from.relativize(file);
-                String fileName = file.getFileName().toString();
-                if ((rel.getNameCount() == 1 && SKIP_FILES.contains(fileName)) || fileName.startsWith("pgsql_tmp")) {
-                    return FileVisitResult.CONTINUE;
-                }
-                try {
-                    Files.copy(file, to.resolve(rel.toString()), StandardCopyOption.REPLACE_EXISTING);
-                } catch (NoSuchFileException gone) {
-                    // removed by the server while copying; WAL replay takes care of it
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                if (exc instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exc;
-            }
-        });
-        Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwx------"));
-    }
-
-    private static void awaitExit(Process p, List<ProcessHandle> children) {
-        try {
-            p.waitFor(30, TimeUnit.SECONDS);
-            for (ProcessHandle c : children) {
-                c.onExit().get(30, TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            log.warn("postgres processes still running after 30 s: {}", children);
-        }
-    }
-
     /** Process ids of servers this JVM started that are still running. */
     static List<Long> runningStartedPids() {
         List<Long> alive = new ArrayList<>();
@@ -457,24 +342,6 @@ public final class PgNode {
             }
         }
         return alive;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free loopback port", e);
-        }
-    }
-
-    static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
     }
 
     static void sleep(long millis) {

@@ -1,5 +1,8 @@
 package io.hadr4j.testkit;
 
+import io.hadr4j.core.datasource.Role;
+import io.hadr4j.postgres.PgFiles;
+import io.hadr4j.postgres.PostgresBackupConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -153,13 +157,31 @@ public final class TwoRegionPostgres implements AutoCloseable {
 
     /** A running node in recovery. */
     public PgNode standby() {
-        return nodes().stream().filter(n -> n.role() == Role.STANDBY).findFirst()
+        return nodes().stream().filter(n -> n.role() == Role.SECONDARY).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no standby: " + describe()));
     }
 
     /** The shared WAL archive every primary writes to. */
     public Path walArchive() {
         return archive;
+    }
+
+    /**
+     * A {@link PostgresBackupConfig} for point-in-time restores of {@code source}: its data directory, the shared WAL
+     * archive, backups and restored copies under {@code workDirectory} (which the servers' user must be able to
+     * traverse), the testkit's binaries and user. Set more, or build it.
+     */
+    public PostgresBackupConfig.Builder backupConfig(PgNode source, Path workDirectory) {
+        PgBinaries bin = PgBinaries.get();
+        return PostgresBackupConfig.custom()
+                .dataSource(source.directDataSource())
+                .dataDirectory(source.dataDirectory())
+                .walArchive(walArchive())
+                .backupDirectory(workDirectory.resolve("backups"))
+                .binDirectory(bin.installation().binDirectory())
+                .restoreDirectory(workDirectory.resolve("restored"))
+                .credentials(source.user(), source.password())
+                .commandPrefix(bin.runAsPrefix());
     }
 
     /** How long {@link #start()} took to bring up primary and standby. */
@@ -181,7 +203,7 @@ public final class TwoRegionPostgres implements AutoCloseable {
         String lsn = p.queryForString("SELECT pg_current_wal_lsn()::text");
         long deadline = System.nanoTime() + timeout.toNanos();
         for (PgNode s : nodes()) {
-            if (s == p || s.role() != Role.STANDBY) {
+            if (s == p || s.role() != Role.SECONDARY) {
                 continue;
             }
             while (s.queryForLong("SELECT CASE WHEN pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn THEN 1 ELSE 0 END") == 0) {
@@ -231,7 +253,7 @@ public final class TwoRegionPostgres implements AutoCloseable {
         node.execute("ALTER SYSTEM SET default_transaction_read_only = on");
         node.execute("SELECT pg_reload_conf()");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (node.role() != Role.READ_ONLY_PRIMARY) {
+        while (node.role() != Role.READ_ONLY) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("node " + node.name() + " did not turn read-only");
             }
@@ -292,7 +314,7 @@ public final class TwoRegionPostgres implements AutoCloseable {
     private void promote(PgNode node) {
         if (node.queryForLong("SELECT CASE WHEN pg_promote(true, 60) THEN 1 ELSE 0 END") != 1) {
             throw new IllegalStateException("node " + node.name() + " did not finish promotion within 60 s; log:\n"
-                    + PgNode.tail(node.logFile(), 20));
+                    + node.server().logTail(20));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (node.role() != Role.PRIMARY) {
@@ -314,22 +336,12 @@ public final class TwoRegionPostgres implements AutoCloseable {
     }
 
     private void awaitStreaming(PgNode standby, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        standby.server().await(Instant.now().plus(timeout), Duration.ofMillis(20), "starting to stream from the primary", () -> {
             try (Connection c = standby.connectDirect(5); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT status FROM pg_stat_wal_receiver")) {
-                if (rs.next() && "streaming".equals(rs.getString(1))) {
-                    return;
-                }
-            } catch (SQLException e) {
-                // still starting
+                return rs.next() && "streaming".equals(rs.getString(1));
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("standby " + standby.name() + " is not streaming after " + timeout.toSeconds()
-                        + " s; its log ends with:\n" + PgNode.tail(standby.logFile(), 20));
-            }
-            PgNode.sleep(20);
-        }
+        }, () -> "standby " + standby.name() + " is not streaming after " + timeout.toSeconds() + " s.");
     }
 
     /** One line per node: name, region, role. */
@@ -365,7 +377,7 @@ public final class TwoRegionPostgres implements AutoCloseable {
         if (Boolean.getBoolean("hadr4j.pg.keep")) {
             log.info("keeping {} (-Dhadr4j.pg.keep=true)", baseDir);
         } else {
-            PgBinaries.deleteTree(baseDir);
+            PgFiles.deleteTree(baseDir);
         }
     }
 

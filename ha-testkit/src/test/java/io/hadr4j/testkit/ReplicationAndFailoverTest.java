@@ -1,5 +1,7 @@
 package io.hadr4j.testkit;
 
+import io.hadr4j.core.datasource.Role;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +41,7 @@ class ReplicationAndFailoverTest {
     @AfterEach
     void topologyIsWhole() {
         assertEquals(Role.PRIMARY, db.primary().role());
-        assertEquals(Role.STANDBY, db.standby().role());
+        assertEquals(Role.SECONDARY, db.standby().role());
     }
 
     private static long nextId = 1;
@@ -112,7 +114,7 @@ class ReplicationAndFailoverTest {
         assertEquals(Role.PRIMARY, next.role());
         assertTrue(next.timeline() > tl, "new primary on a newer timeline");
         assertTrue(has(next, before), "the last write before the switchover is on the new primary");
-        assertEquals(Role.STANDBY, old.role(), "the old primary follows the new one");
+        assertEquals(Role.SECONDARY, old.role(), "the old primary follows the new one");
         long after = insert(next);
         db.awaitReplayed(Duration.ofSeconds(30));
         assertTrue(has(old, after), "the old primary replicates from the new one");
@@ -143,7 +145,7 @@ class ReplicationAndFailoverTest {
         assertSame(next, db.primary(), "primary() picks the newer timeline");
 
         db.reattachAsStandby(old);
-        assertEquals(Role.STANDBY, old.role());
+        assertEquals(Role.SECONDARY, old.role());
         assertTrue(!has(old, stale), "re-attaching discards what only the stale primary had");
     }
 
@@ -153,7 +155,7 @@ class ReplicationAndFailoverTest {
         try (Connection held = p.dataSource().getConnection(); Statement st = held.createStatement()) {
             st.execute("INSERT INTO t VALUES (" + (nextId++) + ", 'before demote')");
             db.demoteInPlace(p);
-            assertEquals(Role.READ_ONLY_PRIMARY, p.role());
+            assertEquals(Role.READ_ONLY, p.role());
             SQLException e = assertThrows(SQLException.class, () -> st.execute("INSERT INTO t VALUES (" + (nextId++) + ", 'after')"));
             assertEquals("25006", e.getSQLState());
             assertTrue(held.isValid(2), "the connection stays open");
@@ -162,7 +164,7 @@ class ReplicationAndFailoverTest {
         PgNode next = db.failover();
         insert(next);
         db.reattachAsStandby(p);
-        assertEquals(Role.STANDBY, p.role());
+        assertEquals(Role.SECONDARY, p.role());
         assertEquals("off", p.queryForString("SHOW default_transaction_read_only"));
     }
 
@@ -173,7 +175,7 @@ class ReplicationAndFailoverTest {
         assertEquals(Role.DOWN, s.role());
         long id = insert(db.primary());
         s.start();
-        assertEquals(Role.STANDBY, s.role());
+        assertEquals(Role.SECONDARY, s.role());
         db.awaitReplayed(Duration.ofSeconds(30));
         assertTrue(has(s, id), "the standby catches up after a restart");
     }
