@@ -12,13 +12,9 @@ public record Objectives(Duration rto, Duration rpo) {
     public static final Objectives DEFAULT = new Objectives(Duration.ofMinutes(5), Duration.ofMinutes(1));
 
     public Objectives {
-        if (rto == null || rto.isNegative() || rto.isZero()) {
-            throw new IllegalArgumentException("the RTO objective must be positive, got " + rto + "; for example Duration.ofMinutes(5)");
-        }
-        if (rpo == null || rpo.isNegative()) {
-            throw new IllegalArgumentException("the RPO objective must be zero or positive, got " + rpo
-                    + "; Duration.ZERO allows no lost write, Duration.ofMinutes(1) a minute of them");
-        }
+        Check.positive("the RTO objective", rto, "Duration.ofMinutes(5)");
+        Check.that(rpo != null && !rpo.isNegative(), "the RPO objective must be zero or positive, got " + rpo
+                + "; Duration.ZERO allows no lost write, Duration.ofMinutes(1) a minute of them");
     }
 
     public static Objectives of(Duration rto, Duration rpo) {

@@ -9,34 +9,26 @@ import java.util.concurrent.TimeUnit;
  * A fault that a shell command injects ({@code sh -c COMMAND}), with the command's output on this process's
  * console: how a drill acts on a deployment it has no API for ({@code az webapp stop ...}, {@code oci ...}, a
  * runbook script). The fault is injected when the command exits with 0; another exit code, or no exit within
- * the timeout (the command and its children are then killed), fails the step's injection. Without a command
- * the fault is {@link #unavailable()}, and the drill reports its step as not run.
+ * {@code timeout} (the command and its children are then killed), fails the step's injection. Without a command
+ * (null) the fault is {@link #unavailable()}, and the drill reports its step as not run.
  */
-public final class ShellCommandFault implements Fault {
-    private final String description;
-    private final String command;
-    private final Duration timeout;
+public record ShellCommandFault(String description, String command, Duration timeout) implements Fault {
 
-    private ShellCommandFault(String description, String command, Duration timeout) {
-        this.description = description;
-        this.command = command;
-        this.timeout = timeout;
+    public ShellCommandFault {
+        Check.that(description != null && !description.isBlank(),
+                "a shell command fault needs a description for the report, for example \"stop region A's app\"");
+        description = description.trim();
+        command = command == null || command.isBlank() ? null : command;
+        Check.positive("timeout", timeout, "Duration.ofMinutes(10)");
     }
 
-    /**
-     * {@code command} (run by {@code sh -c}) injects what {@code description} says, within ten minutes; a null or
-     * blank command makes the fault unavailable.
-     */
+    /** {@code command} injects what {@code description} says, within ten minutes; a null or blank command makes the fault unavailable. */
     public static ShellCommandFault of(String description, String command) {
-        if (description == null || description.isBlank()) {
-            throw new IllegalArgumentException("a shell command fault needs a description for the report, for example \"stop region A's app\"");
-        }
-        return new ShellCommandFault(description.trim(), command == null || command.isBlank() ? null : command, Duration.ofMinutes(10));
+        return new ShellCommandFault(description, command, Duration.ofMinutes(10));
     }
 
     /** This fault with another limit on how long the command may run. */
     public ShellCommandFault withTimeout(Duration timeout) {
-        Workload.Builder.requirePositive("timeout", timeout, "Duration.ofMinutes(10)");
         return new ShellCommandFault(description, command, timeout);
     }
 
@@ -67,8 +59,9 @@ public final class ShellCommandFault implements Fault {
         return command == null ? "not run: no command given for '" + description + "'" : null;
     }
 
+    /** Masked, as {@link #describe()}. */
     @Override
     public String toString() {
-        return "ShellCommandFault[" + describe() + "]";
+        return "ShellCommandFault[" + describe() + ", timeout " + timeout + "]";
     }
 }

@@ -37,9 +37,7 @@ public sealed interface Step permits Step.Inject, Step.Restore {
     record Inject(String name, Fault fault, boolean heal) implements Step {
         public Inject {
             name = requireName(name);
-            if (fault == null) {
-                throw new IllegalArgumentException("step '" + name + "' needs a fault to inject, not null");
-            }
+            Check.that(fault != null, "step '" + name + "' needs a fault to inject, not null");
         }
 
         /** This step, healing its fault once the workload has recovered from it. */
@@ -52,17 +50,13 @@ public sealed interface Step permits Step.Inject, Step.Restore {
     record Restore(String name, Callable<? extends BackupService> backups) implements Step {
         public Restore {
             name = requireName(name);
-            if (backups == null) {
-                throw new IllegalArgumentException("step '" + name + "' needs a source of its backup service, not null "
-                        + "(() -> null reports the step as not run)");
-            }
+            Check.that(backups != null, "step '" + name + "' needs a source of its backup service, not null "
+                    + "(() -> null reports the step as not run)");
         }
     }
 
     private static String requireName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("a step needs a non-blank name for the report, for example \"planned database switchover\"");
-        }
+        Check.that(name != null && !name.isBlank(), "a step needs a non-blank name for the report, for example \"planned database switchover\"");
         return name.trim();
     }
 }

@@ -57,7 +57,7 @@ class DrillEngineTest {
     }
 
     private Workload requests() {
-        return Workload.custom().requests(url()).interval(Duration.ofMillis(10)).requestTimeout(Duration.ofSeconds(2)).build();
+        return Workload.requests(url()).timing(Duration.ofMillis(10), Duration.ofSeconds(2));
     }
 
     /** A fault that makes the entry fail its next {@code n} requests. */
@@ -192,7 +192,7 @@ class DrillEngineTest {
     void badConfigurationFailsAtBuildSayingWhatToChange() {
         assertMessage("a drill needs a workload", () -> Drill.custom().step(Step.inject("x", entryFailsFor(1))).build());
         assertMessage("a drill needs at least one step", () -> Drill.custom().workload(requests()).build());
-        assertMessage("but the workload writes nothing: give it writes(dataSource, table)",
+        assertMessage("but the workload writes nothing: give it a DataSource",
                 () -> Drill.custom().workload(requests()).step(Step.restore("restore", () -> null)).build());
         assertMessage("settle PT30S must be shorter than stepTimeout PT10S",
                 () -> drill().settle(Duration.ofSeconds(30)).stepTimeout(Duration.ofSeconds(10)).step(Step.inject("x", entryFailsFor(1))).build());
@@ -203,12 +203,12 @@ class DrillEngineTest {
         assertMessage("needs a source of its backup service", () -> Step.restore("x", null));
         assertMessage("the RTO objective must be positive", () -> Objectives.of(Duration.ZERO, Duration.ZERO));
         assertMessage("the RPO objective must be zero or positive", () -> Objectives.of(Duration.ofMinutes(1), Duration.ofSeconds(-1)));
-        assertMessage("a workload needs requests(entryUrl), writes(dataSource, table), or both", () -> Workload.custom().build());
-        assertMessage("requests(url) needs an http(s) URL with a host", () -> Workload.custom().requests(URI.create("ftp://x/")).build());
-        assertMessage("writes(dataSource, table) needs the table's database",
-                () -> Workload.custom().writes(unused(), null).build());
-        assertMessage("interval must be positive", () -> Workload.custom().requests(url()).interval(Duration.ZERO).build());
-        assertMessage("interval PT2M is over a minute", () -> Workload.custom().requests(url()).interval(Duration.ofMinutes(2)).build());
+        assertMessage("a workload needs an entry URL to request, a DataSource to write through, or both", () -> Workload.of(null, null, null));
+        assertMessage("the entry needs an http(s) URL with a host", () -> Workload.requests(URI.create("ftp://x/")));
+        assertMessage("writes need the table's database: WriteTable.POSTGRESQL or WriteTable.SQLSERVER", () -> Workload.writes(unused(), null));
+        assertMessage("interval must be positive", () -> Workload.requests(url()).timing(Duration.ZERO, Duration.ofSeconds(1)));
+        assertMessage("requestTimeout must be positive", () -> Workload.requests(url()).timing(Duration.ofSeconds(1), null));
+        assertMessage("interval PT2M is over a minute", () -> Workload.requests(url()).timing(Duration.ofMinutes(2), Duration.ofSeconds(1)));
         assertMessage("a shell command fault needs a description", () -> ShellCommandFault.of(" ", "true"));
     }
 
