@@ -11,11 +11,14 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -31,18 +34,21 @@ public final class PgServer {
     private final PgInstallation installation;
     private final Path dataDirectory;
     private final Path logFile;
+    private final int port;
     private final List<String> serverArgs;
     private volatile Process process;
 
     /**
-     * @param name          what the server is, for messages ({@code "node a"}, {@code "the restored server orders-1"})
-     * @param serverArgs    more arguments of {@code postgres} after {@code -D <dataDirectory>}, such as {@code -p 5433}
+     * @param name       what the server is, for messages ({@code "node a"}, {@code "the restored server orders-1"})
+     * @param port       the loopback port it listens on ({@code -p})
+     * @param serverArgs more arguments of {@code postgres}, such as {@code -c listen_addresses=127.0.0.1}
      */
-    public PgServer(String name, PgInstallation installation, Path dataDirectory, Path logFile, List<String> serverArgs) {
+    public PgServer(String name, PgInstallation installation, Path dataDirectory, Path logFile, int port, List<String> serverArgs) {
         this.name = name;
         this.installation = installation;
         this.dataDirectory = dataDirectory;
         this.logFile = logFile;
+        this.port = port;
         this.serverArgs = List.copyOf(serverArgs);
     }
 
@@ -76,6 +82,30 @@ public final class PgServer {
         return logFile;
     }
 
+    public int port() {
+        return port;
+    }
+
+    /** The JDBC URL of {@code database} on this server. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /**
+     * A new connection straight to {@code database} on this server; {@code socketTimeoutSeconds} bounds every read
+     * (0: no bound, for queries of unknown length).
+     */
+    public Connection connect(String database, String user, String password, int connectTimeoutSeconds, int socketTimeoutSeconds,
+                              String applicationName) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", String.valueOf(connectTimeoutSeconds));
+        p.setProperty("socketTimeout", String.valueOf(socketTimeoutSeconds));
+        p.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(jdbcUrl(database), p);
+    }
+
     public boolean isRunning() {
         Process p = process;
         return p != null && p.isAlive();
@@ -92,7 +122,7 @@ public final class PgServer {
         if (isRunning()) {
             return;
         }
-        List<String> cmd = installation.command("postgres", "-D", dataDirectory.toString());
+        List<String> cmd = installation.command("postgres", "-D", dataDirectory.toString(), "-p", String.valueOf(port));
         cmd.addAll(serverArgs);
         try {
             Process p = new ProcessBuilder(cmd)

@@ -12,14 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -43,7 +41,6 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
     private final String name;
     private final String restorePoint;
     private final Path directory;
-    private final int port;
     private final String database;
     private final String user;
     private final String password;
@@ -55,12 +52,11 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
         this.name = name;
         this.restorePoint = restorePoint;
         this.directory = directory;
-        this.port = port;
         this.database = database;
         this.user = user;
         this.password = password;
         this.server = new PgServer("the restored server " + name, installation, directory.resolve("data"),
-                directory.resolve("server.log"), List.of());
+                directory.resolve("server.log"), port, List.of());
         OPEN.add(this);
     }
 
@@ -76,7 +72,7 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
 
     @Override
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return server.jdbcUrl(database);
     }
 
     @Override
@@ -89,16 +85,13 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
         return directory;
     }
 
-    public Path dataDirectory() {
-        return server.dataDirectory();
-    }
-
-    public Path logFile() {
-        return server.logFile();
+    /** The restored server's process: its data directory {@code data}, its log {@code server.log}. */
+    public PgServer server() {
+        return server;
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** The server's process id, or -1 when it is not running. */
@@ -116,12 +109,7 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
     }
 
     private Connection connect(int timeoutSeconds) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        p.setProperty("password", password);
-        p.setProperty("connectTimeout", String.valueOf(timeoutSeconds));
-        p.setProperty("ApplicationName", "hadr4j-restore");
-        return DriverManager.getConnection(jdbcUrl(), p);
+        return server.connect(database, user, password, timeoutSeconds, 0, "hadr4j-restore");
     }
 
     /**
@@ -169,7 +157,7 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
     /** Appends settings to the restored copy's postgresql.auto.conf (read last, so they win). */
     void appendSettings(String settings) {
         try {
-            Files.writeString(dataDirectory().resolve("postgresql.auto.conf"), settings, StandardCharsets.UTF_8,
+            Files.writeString(server.dataDirectory().resolve("postgresql.auto.conf"), settings, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the settings of the restored server " + name, e);

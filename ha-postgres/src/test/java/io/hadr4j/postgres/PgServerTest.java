@@ -41,7 +41,7 @@ class PgServerTest {
         Files.writeString(postgres, "#!/bin/sh\n" + script + "\n");
         assertTrue(postgres.toFile().setExecutable(true));
         server = new PgServer("the test server", PgInstallation.at(bin), Files.createDirectories(dir.resolve("data")),
-                dir.resolve("server.log"), List.of());
+                dir.resolve("server.log"), PgServer.freePort(), List.of());
         return server;
     }
 

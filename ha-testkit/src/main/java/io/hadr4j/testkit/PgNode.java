@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -54,8 +52,8 @@ public final class PgNode {
         this.logFile = baseDir.resolve(name + ".log");
         this.port = PgServer.freePort();
         this.proxy = new FaultProxy(name, port);
-        this.server = new PgServer("node " + name, PgBinaries.get().installation(), dataDir, logFile,
-                List.of("-p", String.valueOf(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="));
+        this.server = new PgServer("node " + name, PgBinaries.get().installation(), dataDir, logFile, port,
+                List.of("-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="));
     }
 
     public String name() {
@@ -98,7 +96,7 @@ public final class PgNode {
 
     /** JDBC URL straight to the server, bypassing the proxy. */
     public String directJdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database();
+        return server.jdbcUrl(database());
     }
 
     /** A DataSource through the proxy, with user and password set and a 5 s connect timeout. */
@@ -229,13 +227,7 @@ public final class PgNode {
 
     /** A connection straight to the server, to {@code db} ("postgres" exists from the start, "app" once the cluster made it). */
     Connection connectDirect(String db, int timeoutSeconds) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user());
-        p.setProperty("password", password());
-        p.setProperty("connectTimeout", String.valueOf(timeoutSeconds));
-        p.setProperty("socketTimeout", String.valueOf(Math.max(timeoutSeconds, 30)));
-        p.setProperty("ApplicationName", "hadr4j-testkit");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + db, p);
+        return server.connect(db, user(), password(), timeoutSeconds, Math.max(timeoutSeconds, 30), "hadr4j-testkit");
     }
 
     /** kill -9 of the server and all its processes, as a crash of the host would. */

@@ -11,8 +11,10 @@ import io.hadr4j.core.drill.Workload;
 import io.hadr4j.core.drill.WriteTable;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,5 +36,17 @@ class DrillExampleTest {
             report.write(Path.of("target", "drill"));                             // drill-report.json and .html
             assertTrue(report.passed(), report.summary());
         }
+    }
+
+    @Test
+    void theReadmeShowsExactlyTheTestAbove() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("```java\n@Test\nvoid writesRideOutASwitchoverAndALostPrimary()");
+        assertTrue(start >= 0, "the README's drill example is there");
+        String example = readme.substring(start + "```java\n".length(), readme.indexOf("```", start + 7));
+        String source = Files.readString(Path.of("src/test/java/io/hadr4j/testkit/DrillExampleTest.java"));
+        String indented = example.lines().map(l -> l.isEmpty() ? l : "    " + l).collect(Collectors.joining("\n", "", "\n"));
+        assertTrue(source.contains(indented), "the README's example differs from this test; make them the same:\n" + example);
+        assertTrue(example.lines().count() <= 20, "at most 20 lines: " + example.lines().count());
     }
 }

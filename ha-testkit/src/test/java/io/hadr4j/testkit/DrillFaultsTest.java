@@ -60,7 +60,7 @@ class DrillFaultsTest {
             assertTrue(demote.describe().startsWith("the primary turned read-only in place, then a forced failover to the standby (a(region-a)=PRIMARY"),
                     demote.describe());
             DrillReport report = Drill.custom()
-                    .workload(Workload.custom().writes(ds, WriteTable.POSTGRESQL).interval(Duration.ofMillis(50)).build())
+                    .workload(Workload.writes(ds, WriteTable.POSTGRESQL).timing(Duration.ofMillis(50), Duration.ofSeconds(2)))
                     .step(Step.inject("demoted in place", demote).thenHeal())
                     .step(Step.inject("black hole", DrillFaults.blackhole(db)).thenHeal())
                     .step(Step.restore("restore", () -> new PostgresBackupService(db.backupConfig(db.primary(),
