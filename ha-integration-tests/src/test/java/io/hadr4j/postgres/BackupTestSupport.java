@@ -1,6 +1,5 @@
-package io.hadr4j.core.backup.postgres;
+package io.hadr4j.postgres;
 
-import io.hadr4j.testkit.PgBinaries;
 import io.hadr4j.testkit.PgNode;
 import io.hadr4j.testkit.TwoRegionPostgres;
 
@@ -28,16 +27,7 @@ final class BackupTestSupport {
 
     /** A service backing up {@code source} of {@code db}, keeping backups and restores under {@code work}. */
     static PostgresBackupConfig.Builder config(TwoRegionPostgres db, PgNode source, Path work) {
-        PgBinaries bin = PgBinaries.get();
-        return PostgresBackupConfig.custom()
-                .dataSource(source.directDataSource())
-                .dataDirectory(source.dataDirectory())
-                .walArchive(db.walArchive())
-                .backupDirectory(work.resolve("backups"))
-                .binDirectory(bin.bin("postgres").getParent())
-                .restoreDirectory(work.resolve("restored"))
-                .credentials(source.user(), source.password())
-                .commandPrefix(bin.runAsPrefix());
+        return db.backupConfig(source, work);
     }
 
     /** Closes the current WAL segment on {@code node} and waits until the archive holds it. */

@@ -1,4 +1,4 @@
-package io.hadr4j.core.backup.postgres;
+package io.hadr4j.postgres;
 
 import io.hadr4j.core.backup.Backup;
 import io.hadr4j.core.backup.BackupException;
@@ -26,9 +26,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
-import static io.hadr4j.core.backup.postgres.BackupTestSupport.entries;
-import static io.hadr4j.core.backup.postgres.BackupTestSupport.processesUnder;
-import static io.hadr4j.core.backup.postgres.BackupTestSupport.switchWalAndAwaitArchived;
+import static io.hadr4j.postgres.BackupTestSupport.entries;
+import static io.hadr4j.postgres.BackupTestSupport.processesUnder;
+import static io.hadr4j.postgres.BackupTestSupport.switchWalAndAwaitArchived;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -63,7 +63,7 @@ class PostgresPointInTimeRestoreTest {
         if (db != null) {
             db.close();
         }
-        PostgresBackupService.deleteTree(work);
+        PgFiles.deleteTree(work);
     }
 
     private static Path restoreRoot() {
@@ -273,7 +273,7 @@ class PostgresPointInTimeRestoreTest {
             assertEquals(Set.of("keep-me"), entries(taken));
             assertEquals(List.of(), processesUnder(restoreRoot()));
         } finally {
-            PostgresBackupService.deleteTree(taken);
+            PgFiles.deleteTree(taken);
         }
     }
 
@@ -289,7 +289,7 @@ class PostgresPointInTimeRestoreTest {
             assertTrue(r.getMessage().contains("there is no base backup"), r.getMessage());
             assertEquals(Set.of(), entries(empty));
         } finally {
-            PostgresBackupService.deleteTree(empty);
+            PgFiles.deleteTree(empty);
         }
     }
 
@@ -314,6 +314,28 @@ class PostgresPointInTimeRestoreTest {
         assertEquals(before, entries(restoreRoot()));
         assertEquals(List.of(), processesUnder(restoreRoot()));
         assertEquals(1, source.queryForLong("SELECT 1"));
+    }
+
+    @Test
+    void aLoginTheRestoredCopyRefusesFailsTheRestoreAtOnceWithTheErrorAsItsCause() throws Exception {
+        // The copy keeps the source's roles and passwords: a wrong password can never log in, however long one waits.
+        PostgresBackupService wrong = new PostgresBackupService(BackupTestSupport.config(db, source, work)
+                .credentials(source.user(), "not-" + source.password()).build());
+        Set<String> before = entries(restoreRoot());
+
+        BackupException e = assertThrows(BackupException.class, () -> wrong.restore(request("wrong-password",
+                service.restoreWindow().earliest()).timeout(Duration.ofMinutes(30)).build()));
+
+        assertTrue(e.getMessage().contains("refused the connection during recovery"), e.getMessage());
+        assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof java.sql.SQLException)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause != null && "28P01".equals(((java.sql.SQLException) cause).getSQLState()), "the login error is the cause: " + e);
+        assertFalse(e.getMessage().contains(source.password()), e.getMessage());
+        assertEquals(before, entries(restoreRoot()));
+        assertEquals(List.of(), processesUnder(restoreRoot()));
     }
 
     @Test

@@ -1,10 +1,10 @@
-package io.hadr4j.core.backup.postgres;
+package io.hadr4j.postgres;
 
 import io.hadr4j.core.backup.Expectations;
 import io.hadr4j.core.backup.RestoreRequest;
 import io.hadr4j.core.backup.VerificationResult;
 import io.hadr4j.testkit.PgNode;
-import io.hadr4j.testkit.Role;
+import io.hadr4j.core.datasource.Role;
 import io.hadr4j.testkit.TwoRegionPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import static io.hadr4j.core.backup.postgres.BackupTestSupport.processesUnder;
-import static io.hadr4j.core.backup.postgres.BackupTestSupport.switchWalAndAwaitArchived;
+import static io.hadr4j.postgres.BackupTestSupport.processesUnder;
+import static io.hadr4j.postgres.BackupTestSupport.switchWalAndAwaitArchived;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +42,7 @@ class RegionLostRestoreTest {
         if (db != null) {
             db.close();
         }
-        PostgresBackupService.deleteTree(work);
+        PgFiles.deleteTree(work);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.hadr4j.core.backup.postgres;
+package io.hadr4j.postgres;
 
 import io.hadr4j.core.backup.Backup;
 import io.hadr4j.core.backup.Expectations;
@@ -98,7 +98,7 @@ public final class RestoreBench {
                         label, dataMB, backup.sizeBytes() >> 20, backupMs, restoreMs, walReplayed >> 20);
             }
         } finally {
-            PostgresBackupService.deleteTree(work);
+            PgFiles.deleteTree(work);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.hadr4j.core.datasource;
 
-import static io.hadr4j.core.datasource.PgRouterSupport.await;
+import static io.hadr4j.core.datasource.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,6 +1,6 @@
 package io.hadr4j.core.datasource;
 
-import static io.hadr4j.core.datasource.PgRouterSupport.await;
+import static io.hadr4j.core.datasource.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -87,7 +87,7 @@ class SqlServerReadOnlyTest {
             try (Connection c = connect("master"); Statement st = c.createStatement()) {
                 st.execute("ALTER DATABASE " + DATABASE + " SET READ_ONLY WITH ROLLBACK IMMEDIATE");
             }
-            PgRouterSupport.sleep(1000);
+            Await.sleep(1000);
 
             SQLException e = assertThrows(SQLException.class, () -> insert(ds, 3));
             assertEquals(3906, e.getErrorCode(), "the application sees the server's own error: " + e);
@@ -114,7 +114,7 @@ class SqlServerReadOnlyTest {
             try (Connection c = connect("master"); Statement st = c.createStatement()) {
                 st.execute("ALTER DATABASE " + DATABASE + " SET READ_WRITE WITH ROLLBACK IMMEDIATE");
             }
-            PgRouterSupport.sleep(1000); // past HikariCP's bypass window again
+            Await.sleep(1000); // past HikariCP's bypass window again
             ds.probeNow();
             insert(ds, 3);
             assertEquals("a", ds.snapshot().writeEndpoint());

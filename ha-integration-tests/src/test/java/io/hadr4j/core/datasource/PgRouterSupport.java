@@ -1,7 +1,5 @@
 package io.hadr4j.core.datasource;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -173,20 +171,11 @@ final class PgRouterSupport implements BeforeAllCallback, AfterAllCallback {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out after " + timeout.toMillis() + " ms waiting for " + what);
-            sleep(20);
-        }
+        Await.await(what, timeout, condition);
     }
 
     static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Await.sleep(ms);
     }
 
     boolean hasEvent(RouterEvent.Type type, String endpoint) {

@@ -85,7 +85,7 @@ class SplitBrainTest {
     void aRestartedRouterWithAnEpochFileStillFencesTheStalePrimaryWhenTheNewOneIsOutOfReach(@TempDir Path dir) throws Exception {
         PgNode a = env.db.nodeA();
         PgNode b = env.db.nodeB();
-        assertEquals(io.hadr4j.testkit.Role.PRIMARY, a.role(), "the topology of the first test: a is a stale primary");
+        assertEquals(Role.PRIMARY, a.role(), "the topology of the first test: a is a stale primary");
         Path epochFile = dir.resolve("orders.epoch");
         RegionAwareDataSource first = env.start(PgRouterSupport.fastConfig("region-a").epochFile(epochFile).build());
         long newest = first.snapshot().endpoint("b").epoch();
@@ -120,7 +120,7 @@ class SplitBrainTest {
     @Test
     @Order(3)
     void whenTheNewerPrimaryCannotBeDecidedWritesFailClosed() {
-        assertEquals(io.hadr4j.testkit.Role.PRIMARY, env.db.nodeA().role(), "the topology of the first test: a is a stale primary");
+        assertEquals(Role.PRIMARY, env.db.nodeA().role(), "the topology of the first test: a is a stale primary");
         // A dialect that cannot tell epochs (as SQL Server cannot): both claims are equal.
         Dialect noEpoch = new Dialect() {
             @Override
