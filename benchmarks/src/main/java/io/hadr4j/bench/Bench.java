@@ -14,7 +14,7 @@ public final class Bench {
             case "overhead" -> OverheadBench.run(rest);
             case "failover" -> FailoverBench.run(rest);
             case "health" -> io.hadr4j.core.health.HealthLoadBench.main(rest);
-            case "restore" -> io.hadr4j.core.backup.postgres.RestoreBench.main(rest);
+            case "restore" -> io.hadr4j.postgres.RestoreBench.main(rest);
             default -> {
                 System.err.println("unknown benchmark '" + name + "': choose one of overhead, failover, health, restore");
                 System.exit(2);

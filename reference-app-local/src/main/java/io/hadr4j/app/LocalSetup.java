@@ -1,7 +1,9 @@
 package io.hadr4j.app;
 
-import io.hadr4j.core.backup.postgres.PostgresBackupConfig;
-import io.hadr4j.testkit.PgBinaries;
+import io.hadr4j.postgres.PgFiles;
+import io.hadr4j.postgres.PgServer;
+import io.hadr4j.postgres.PostgresBackupConfig;
+import io.hadr4j.testkit.DrillFaults;
 import io.hadr4j.testkit.PgNode;
 import io.hadr4j.testkit.TwoRegionPostgres;
 import org.slf4j.Logger;
@@ -9,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,12 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Everything {@code local} runs: the testkit's two-region PostgreSQL (region A primary, region B standby),
@@ -131,18 +129,7 @@ final class LocalSetup implements AutoCloseable {
      */
     PostgresBackupConfig backupConfig() throws IOException {
         PgNode primary = db.primary();
-        PgBinaries bin = PgBinaries.get();
-        Path work = Files.createDirectories(workDir.resolve("backup-" + primary.name()));
-        return PostgresBackupConfig.custom()
-                .dataSource(primary.directDataSource())
-                .dataDirectory(primary.dataDirectory())
-                .walArchive(db.walArchive())
-                .backupDirectory(work.resolve("backups"))
-                .binDirectory(bin.bin("postgres").getParent())
-                .restoreDirectory(work.resolve("restored"))
-                .credentials(primary.user(), primary.password())
-                .commandPrefix(bin.runAsPrefix())
-                .build();
+        return db.backupConfig(primary, Files.createDirectories(workDir.resolve("backup-" + primary.name()))).build();
     }
 
     /** Kills the app process of region {@code name} ("a" or "b"): SIGKILL when {@code forcibly}, else SIGTERM. */
@@ -152,6 +139,11 @@ final class LocalSetup implements AutoCloseable {
 
     long appPid(String name) {
         return app(name).process.pid();
+    }
+
+    /** The app process of region {@code name} ("a" or "b"). */
+    ProcessHandle appProcess(String name) {
+        return app(name).process.toHandle();
     }
 
     boolean appAlive(String name) {
@@ -211,16 +203,7 @@ final class LocalSetup implements AutoCloseable {
         if (Boolean.getBoolean("hadr4j.pg.keep")) {
             log.info("keeping {} (-Dhadr4j.pg.keep=true)", workDir);
         } else {
-            deleteTree(workDir);
-        }
-    }
-
-    /** Deletes the app logs, backups and restored copies under the work directory, as the testkit does with its own. */
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("could not delete {}", dir, e);
+            PgFiles.deleteTree(workDir); // app logs, backups and restored copies
         }
     }
 
@@ -253,7 +236,7 @@ final class LocalSetup implements AutoCloseable {
             return URI.create("http://127.0.0.1:" + port);
         }
 
-        void awaitServing(Duration timeout) {
+        void awaitServing(Duration timeout) throws InterruptedException {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
@@ -268,48 +251,23 @@ final class LocalSetup implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     // not listening yet
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for app " + name, e);
                 }
-                sleep(100);
+                Thread.sleep(100);
             }
             throw new IllegalStateException("app " + name + " was not ready within " + timeout.toSeconds() + " s; its log ends with:\n" + tail());
         }
 
         void stop(boolean forcibly) {
-            if (forcibly) {
-                process.destroyForcibly();
-            } else {
-                process.destroy();
-            }
             try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+                DrillFaults.stop("app " + name + " (" + region + ")", process.toHandle(), forcibly);
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
-            LocalSetup.log.info("app {} ({}) stopped", name, region);
         }
 
         String tail() {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            return PgServer.tail(log, 30);
         }
     }
 }

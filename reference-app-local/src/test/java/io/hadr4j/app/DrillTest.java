@@ -2,6 +2,8 @@ package io.hadr4j.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hadr4j.core.drill.DrillReport;
+import io.hadr4j.core.drill.Layer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -45,7 +47,7 @@ class DrillTest {
         this.dir = dir;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        exitCode = Main.run(new String[] {"drill", "--out", dir.toString(), "--port", "0",
+        exitCode = LocalMain.run(new String[] {"drill", "--out", dir.toString(), "--port", "0",
                 "--probe-interval", "300ms", "--probe-timeout", "250ms", "--health-interval", "500ms",
                 "--router-probe-interval", "500ms", "--request-interval", "50ms", "--settle", "2s", "--step-timeout", "90s"},
                 print, print, System::getenv);
@@ -57,13 +59,13 @@ class DrillTest {
         assertEquals(Main.OK, exitCode, output);
         JsonNode report = JSON.readTree(dir.resolve(DrillReport.JSON_FILE).toFile());
         JsonNode steps = report.get("steps");
-        List<String> names = List.of(Drill.STOP_APP, Drill.SWITCHOVER, Drill.FAILOVER, Drill.RESTORE_STEP);
+        List<String> names = List.of(DrillCommand.STOP_APP, DrillCommand.SWITCHOVER, DrillCommand.FAILOVER, DrillCommand.RESTORE_STEP);
         assertEquals(names.size(), steps.size(), report.toPrettyString());
         for (int i = 0; i < steps.size(); i++) {
             JsonNode step = steps.get(i);
             assertEquals(names.get(i), step.get("name").asText());
             assertTrue(step.get("ran").asBoolean(), step.toString());
-            for (String layer : List.of(Drill.ENTRY, Drill.DB_WRITE)) {
+            for (String layer : List.of(Layer.ENTRY.id(), Layer.DB_WRITE.id())) {
                 assertTrue(step.get("rtoMillis").get(layer).isIntegralNumber(), layer + " RTO of " + step);
                 assertTrue(step.get("rtoMillis").get(layer).asLong() >= 0, step.toString());
             }
@@ -73,10 +75,10 @@ class DrillTest {
             assertTrue(step.get("passed").asBoolean(), "objectives of 5 min / 1 min are met locally: " + step);
         }
         JsonNode first = steps.get(0);
-        assertTrue(first.get("rtoMillis").get(Drill.ENTRY).asLong() > 0, "stopping region A's app is seen through the entry: " + first);
+        assertTrue(first.get("rtoMillis").get(Layer.ENTRY.id()).asLong() > 0, "stopping region A's app is seen through the entry: " + first);
         assertEquals(0, steps.get(1).get("rpoLostWrites").asInt(), "a planned switchover loses nothing: " + steps.get(1));
         JsonNode restore = steps.get(3);
-        assertTrue(restore.get("rtoMillis").get(Drill.RESTORE).asLong() > 0, "the restore takes time: " + restore);
+        assertTrue(restore.get("rtoMillis").get(Layer.RESTORE.id()).asLong() > 0, "the restore takes time: " + restore);
         assertEquals(0, restore.get("rpoLostWrites").asInt(), "the copy holds every write acknowledged before the restore point: " + restore);
         assertTrue(restore.get("note").asText().contains("verification: passed"), restore.toString());
         assertTrue(report.get("timeline").size() > 0);
@@ -103,7 +105,7 @@ class DrillTest {
         String rendered = Files.readString(dom);
         assertTrue(rendered.contains("data-rendered=\"true\""), "the page's script ran to the end");
         assertTrue(rendered.contains("<svg id=\"timeline\""), "the chart is there");
-        for (String layer : List.of(Drill.ENTRY, Drill.DB_WRITE)) {
+        for (String layer : List.of(Layer.ENTRY.id(), Layer.DB_WRITE.id())) {
             assertTrue(count(rendered, "class=\"bar ok\" data-layer=\"" + layer + "\"") > 0, "bars of layer " + layer);
         }
         assertTrue(count(rendered, "class=\"bar failed\"") > 0, "failed operations are drawn");
@@ -127,12 +129,12 @@ class DrillTest {
             }
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             PrintStream print = new PrintStream(text, true, StandardCharsets.UTF_8);
-            int code = Main.run(args.toArray(String[]::new), print, print, Map.of(AppConfig.ENV_DB_PASSWORD, setup.dbPassword().reveal())::get);
+            int code = LocalMain.run(args.toArray(String[]::new), print, print, Map.of(AppConfig.ENV_DB_PASSWORD, setup.dbPassword().reveal())::get);
             String output = text.toString(StandardCharsets.UTF_8);
             assertEquals(Main.OK, code, output);
             assertFalse(setup.appAlive("a"), "the stop command ran");
             JsonNode steps = JSON.readTree(out.resolve(DrillReport.JSON_FILE).toFile()).get("steps");
-            assertTrue(steps.get(0).get("ran").asBoolean() && steps.get(0).get("rtoMillis").get(Drill.ENTRY).asLong() > 0, steps.toString());
+            assertTrue(steps.get(0).get("ran").asBoolean() && steps.get(0).get("rtoMillis").get(Layer.ENTRY.id()).asLong() > 0, steps.toString());
             for (int i = 1; i < steps.size(); i++) {
                 assertFalse(steps.get(i).get("ran").asBoolean(), "no command, no step: " + steps.get(i));
                 assertTrue(steps.get(i).get("note").asText().startsWith("not run:"), steps.get(i).toString());

@@ -1,5 +1,7 @@
 package io.hadr4j.app;
 
+import io.hadr4j.core.drill.WriteTable;
+
 import java.util.List;
 import java.util.Map;
 
@@ -12,9 +14,7 @@ enum AppSql {
             "CREATE TABLE IF NOT EXISTS hadr4j_visits (id int PRIMARY KEY, visits bigint NOT NULL)",
             "INSERT INTO hadr4j_visits (id, visits) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET visits = hadr4j_visits.visits + 1 RETURNING visits",
             "SELECT (SELECT visits FROM hadr4j_visits WHERE id = 1), pg_is_in_recovery()",
-            "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'",
-            "CREATE TABLE IF NOT EXISTS hadr4j_drill_writes (run_id varchar(36) NOT NULL, seq bigint NOT NULL, "
-                    + "acked_at timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (run_id, seq))"),
+            WriteTable.POSTGRESQL),
     SQLSERVER("jdbc:sqlserver://", Map.of("loginTimeout", "2", "socketTimeout", "10000"),
             "IF OBJECT_ID('hadr4j_visits') IS NULL CREATE TABLE hadr4j_visits (id int PRIMARY KEY, visits bigint NOT NULL)",
             "MERGE hadr4j_visits WITH (HOLDLOCK) AS t USING (SELECT 1 AS id) AS s ON t.id = s.id"
@@ -22,15 +22,7 @@ enum AppSql {
                     + " WHEN NOT MATCHED THEN INSERT (id, visits) VALUES (1, 1) OUTPUT inserted.visits;",
             "SELECT (SELECT visits FROM hadr4j_visits WHERE id = 1),"
                     + " CASE WHEN DATABASEPROPERTYEX(DB_NAME(), 'Updateability') = 'READ_ONLY' THEN 1 ELSE 0 END",
-            "SELECT CASE WHEN DATABASEPROPERTYEX(DB_NAME(), 'Updateability') = 'READ_WRITE' THEN 1 ELSE 0 END",
-            "IF OBJECT_ID('hadr4j_drill_writes') IS NULL CREATE TABLE hadr4j_drill_writes (run_id varchar(36) NOT NULL,"
-                    + " seq bigint NOT NULL, acked_at datetime2 NOT NULL DEFAULT SYSUTCDATETIME(), PRIMARY KEY (run_id, seq))");
-
-    static final String DRILL_TABLE = "hadr4j_drill_writes";
-    static final String DRILL_INSERT = "INSERT INTO hadr4j_drill_writes (run_id, seq) VALUES (?, ?)";
-    /** The drill's simulated bad delete. */
-    static final String DRILL_BAD_DELETE = "DELETE FROM hadr4j_drill_writes WHERE run_id = ?";
-    static final String DRILL_SELECT = "SELECT seq FROM hadr4j_drill_writes WHERE run_id = ?";
+            WriteTable.SQLSERVER);
 
     private final String urlPrefix;
     /** Driver properties that bound connecting and each read, so that a dead server fails fast. */
@@ -40,18 +32,16 @@ enum AppSql {
     final String visit;
     /** The count, and whether the connection is on a read-only replica. */
     final String readVisits;
-    /** One boolean: does this connection accept writes. */
-    final String writable;
-    final String drillTable;
+    /** The drill's table, for this database. */
+    final WriteTable writeTable;
 
-    AppSql(String urlPrefix, Map<String, String> timeouts, String visitsTable, String visit, String readVisits, String writable, String drillTable) {
+    AppSql(String urlPrefix, Map<String, String> timeouts, String visitsTable, String visit, String readVisits, WriteTable writeTable) {
         this.urlPrefix = urlPrefix;
         this.timeouts = timeouts;
         this.visitsTable = visitsTable;
         this.visit = visit;
         this.readVisits = readVisits;
-        this.writable = writable;
-        this.drillTable = drillTable;
+        this.writeTable = writeTable;
     }
 
     static boolean supports(String jdbcUrl) {

@@ -1,23 +1,22 @@
 package io.hadr4j.app;
 
 import io.hadr4j.app.Options.ConfigException;
-import io.hadr4j.core.backup.BackupService;
-import io.hadr4j.core.backup.postgres.PostgresBackupService;
-import io.hadr4j.testkit.PgNode;
+import io.hadr4j.core.drill.DrillReport;
+import io.hadr4j.core.drill.ShellCommandFault;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The reference app's command line: {@code serve} (one app instance), {@code local} (two regions, a global
- * entry, on this machine) and {@code drill} (the DR drill and its report). {@link #run} returns the exit code
- * instead of exiting, so that tests can call it: 0 success, 1 failure at run time (or drill objectives
+ * The reference app's command line: {@code serve} (one app instance), {@code drill} (the DR drill and its report)
+ * and, in the local jar only ({@code reference-app-local.jar}, which {@code ./run-local} runs), {@code local} (two
+ * regions and a global entry on this machine) and a drill against a fresh local setup. This jar, the one App Service
+ * and OCI instances run, carries no testkit: {@link LocalCommands} plug the local commands in. {@link #run} returns
+ * the exit code instead of exiting, so that tests can call it: 0 success, 1 failure at run time (or drill objectives
  * missed), 2 bad command or configuration.
  */
 public final class Main {
@@ -25,43 +24,68 @@ public final class Main {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
-    private static final String HELP = String.join("\n",
-            "usage: java -jar reference-app.jar <command> [flags]",
-            "",
-            "commands:",
-            "  local   the app in two local regions over a two-region PostgreSQL, behind a local global entry",
-            "  drill   the DR drill (against a fresh 'local' setup, or --entry/--db of a deployment); writes drill-report.json/.html",
-            "  serve   one app instance (what 'local' starts per region, and what runs in the cloud)",
-            "  help    this text",
-            "",
-            AppConfig.USAGE,
-            "",
-            "local:",
-            LocalSetup.Settings.USAGE,
-            "",
-            "drill: the 'local' flags (for the setup it starts), and",
-            Drill.Settings.USAGE,
-            "  --out DIR              where the report files go (default .)",
-            "  against a deployment instead of a local setup:",
-            "  --entry URL            the global entry (Front Door endpoint, load balancer)",
-            "  --db NAME,REGION,URL   the database endpoints, as for serve (user/password: HADR_DB_USER, HADR_DB_PASSWORD)",
-            "  --stop-app-command CMD, --switchover-command CMD, --failover-command CMD",
-            "                         shell commands that inject each fault; a step without one is reported as not run");
+    /** The commands that need the testkit's local two-region PostgreSQL; only the local jar has them. */
+    interface LocalCommands {
+        /** The usage of {@code local}'s flags. */
+        String usage();
+
+        /** Runs {@code local} until the JVM is stopped. */
+        int local(Options o, PrintStream out) throws Exception;
+
+        /** Runs the drill against a fresh local setup, and returns its report. */
+        DrillReport drill(Options o, DrillCommand.Settings settings, PrintStream out) throws Exception;
+    }
+
+    private static final String NO_LOCAL = "is in the local jar, not in this one (the jar a cloud instance serves from carries no testkit): "
+            + "run ./run-local, or java -jar reference-app-local/target/reference-app-local.jar";
 
     private Main() {
     }
 
+    private static String help(LocalCommands local) {
+        return String.join("\n",
+                "usage: java -jar " + (local == null ? "reference-app.jar" : "reference-app-local.jar") + " <command> [flags]",
+                "",
+                "commands:",
+                "  local   the app in two local regions over a two-region PostgreSQL, behind a local global entry"
+                        + (local == null ? " (local jar only)" : ""),
+                "  drill   the DR drill (against a fresh 'local' setup" + (local == null ? ", local jar only" : "")
+                        + ", or --entry/--db of a deployment); writes drill-report.json/.html",
+                "  serve   one app instance (what 'local' starts per region, and what runs in the cloud)",
+                "  help    this text",
+                "",
+                AppConfig.USAGE,
+                "",
+                "local:",
+                local == null ? "  (see the local jar's help)" : local.usage(),
+                "",
+                "drill: the 'local' flags (for the setup it starts), and",
+                DrillCommand.Settings.USAGE,
+                "  --out DIR              where the report files go (default .)",
+                "  against a deployment instead of a local setup:",
+                "  --entry URL            the global entry (Front Door endpoint, load balancer)",
+                "  --db NAME,REGION,URL   the database endpoints, as for serve (user/password: HADR_DB_USER, HADR_DB_PASSWORD)",
+                "  --stop-app-command CMD, --switchover-command CMD, --failover-command CMD",
+                "                         shell commands that inject each fault; a step without one is reported as not run");
+    }
+
     public static void main(String[] args) {
+        setLogDefaults();
+        System.exit(run(args, System.out, System.err, System::getenv, null));
+    }
+
+    static void setLogDefaults() {
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         setDefault("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
-        System.exit(run(args, System.out, System.err, System::getenv));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err, Function<String, String> env) {
+    /** Runs one command; {@code local} is null in this jar, the local commands in the local jar. */
+    static int run(String[] args, PrintStream out, PrintStream err, Function<String, String> env, LocalCommands local) {
+        String help = help(local);
         if (args.length == 0) {
-            err.println("no command given.\n\n" + HELP);
+            err.println("no command given.\n\n" + help);
             return USAGE;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -70,16 +94,20 @@ public final class Main {
                 case "serve":
                     return serve(Options.parse(rest, env), out);
                 case "local":
-                    return local(Options.parse(rest, env), out);
+                    if (local == null) {
+                        err.println("the 'local' command " + NO_LOCAL + " local");
+                        return USAGE;
+                    }
+                    return local.local(Options.parse(rest, env), out);
                 case "drill":
-                    return drill(Options.parse(rest, env), out);
+                    return drill(Options.parse(rest, env), out, local);
                 case "help":
                 case "--help":
                 case "-h":
-                    out.println(HELP);
+                    out.println(help);
                     return OK;
                 default:
-                    err.println("unknown command '" + args[0] + "': use local, drill, serve or help.\n\n" + HELP);
+                    err.println("unknown command '" + args[0] + "': use local, drill, serve or help.\n\n" + help);
                     return USAGE;
             }
         } catch (ConfigException e) {
@@ -100,42 +128,18 @@ public final class Main {
         return OK;
     }
 
-    private static int local(Options o, PrintStream out) throws Exception {
-        LocalSetup.Settings settings = LocalSetup.Settings.from(o);
-        o.rejectUnknown("local");
-        LocalSetup setup = LocalSetup.start(settings, out);
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("stopping: app processes, global entry, database ...");
-            setup.close();
-            main.interrupt();
-        }, "local-shutdown"));
-        out.println("\n" + setup.describe() + "\nopen " + setup.entryUri() + "/ (served by region A while it is healthy, else region B)."
-                + "\nCtrl-C stops everything.");
-        try {
-            TimeUnit.DAYS.sleep(365);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return OK;
-    }
-
-    private static int drill(Options o, PrintStream out) throws Exception {
-        Drill.Settings settings = Drill.Settings.from(o);
+    private static int drill(Options o, PrintStream out, LocalCommands local) throws Exception {
+        DrillCommand.Settings settings = DrillCommand.Settings.from(o);
         Path outDir = Path.of(o.string("out", "."));
         String entry = o.string("entry", null);
         DrillReport report;
-        if (entry == null) {
-            LocalSetup.Settings localSettings = LocalSetup.Settings.from(o);
-            o.rejectUnknown("drill");
-            try (LocalSetup setup = LocalSetup.start(localSettings, out);
-                 RoutedDatabase db = new RoutedDatabase("drill", LocalSetup.REGION_B, setup.dbEndpoints(), setup.dbUser(),
-                         setup.dbPassword(), localSettings.routerProbeInterval())) {
-                out.println(setup.describe());
-                report = new Drill(setup.entryUri(), db.dataSource(), AppSql.POSTGRESQL, localFaults(setup), settings, out).run();
-            }
-        } else {
+        if (entry != null) {
             report = drillDeployment(o, URI.create(entry), settings, out);
+        } else if (local != null) {
+            report = local.drill(o, settings, out);
+        } else {
+            throw new ConfigException("drill against a deployment needs --entry URL and --db NAME,REGION,JDBC_URL; a drill against a "
+                    + "fresh local setup " + NO_LOCAL + " drill");
         }
         Path html = report.write(outDir);
         out.println("report: " + outDir.resolve(DrillReport.JSON_FILE) + " and " + html);
@@ -143,38 +147,7 @@ public final class Main {
         return report.passed() ? OK : FAILED;
     }
 
-    private static Drill.Faults localFaults(LocalSetup setup) {
-        return new Drill.Faults() {
-            @Override
-            public void stopRegionAApp() {
-                setup.stopApp("a", false);
-            }
-
-            @Override
-            public void switchover() {
-                setup.database().switchover();
-            }
-
-            @Override
-            public void failover() {
-                PgNode primary = setup.database().primary();
-                primary.kill();
-                setup.database().failover();
-            }
-
-            @Override
-            public BackupService backups() throws IOException {
-                return new PostgresBackupService(setup.backupConfig());
-            }
-
-            @Override
-            public void archiveLog() {
-                setup.database().primary().execute("SELECT pg_switch_wal()");
-            }
-        };
-    }
-
-    private static DrillReport drillDeployment(Options o, URI entry, Drill.Settings settings, PrintStream out) throws Exception {
+    private static DrillReport drillDeployment(Options o, URI entry, DrillCommand.Settings settings, PrintStream out) throws Exception {
         if (entry.getScheme() == null || !entry.getScheme().startsWith("http") || entry.getHost() == null) {
             throw new ConfigException("--entry must be an http(s) URL such as https://myapp.azurefd.net, got '" + entry + "'");
         }
@@ -185,44 +158,16 @@ public final class Main {
         AppSql sql = AppSql.of(endpoints);
         String user = o.string("db-user", "postgres", AppConfig.ENV_DB_USER);
         AppConfig.Secret password = new AppConfig.Secret(o.secretFromEnvironment(AppConfig.ENV_DB_PASSWORD));
-        String stopApp = o.string("stop-app-command", null);
-        String switchover = o.string("switchover-command", null);
-        String failover = o.string("failover-command", null);
+        DrillCommand.Faults faults = new DrillCommand.Faults(
+                ShellCommandFault.of(DrillCommand.STOP_APP, o.string("stop-app-command", null)),
+                ShellCommandFault.of(DrillCommand.SWITCHOVER, o.string("switchover-command", null)),
+                ShellCommandFault.of(DrillCommand.FAILOVER, o.string("failover-command", null)),
+                () -> null);
         o.rejectUnknown("drill");
         RoutedDatabase.requireOneReachable(endpoints, user, password);
         try (RoutedDatabase db = new RoutedDatabase("drill", endpoints.get(0).region(), endpoints, user, password,
                 java.time.Duration.ofSeconds(1))) {
-            Drill.Faults faults = new Drill.Faults() {
-                @Override
-                public void stopRegionAApp() throws Exception {
-                    shell(stopApp);
-                }
-
-                @Override
-                public void switchover() throws Exception {
-                    shell(switchover);
-                }
-
-                @Override
-                public void failover() throws Exception {
-                    shell(failover);
-                }
-
-                @Override
-                public String unavailable(String step) {
-                    String command = Drill.STOP_APP.equals(step) ? stopApp : Drill.SWITCHOVER.equals(step) ? switchover : failover;
-                    return command == null ? "not run: no command given for this step (see --help)" : null;
-                }
-            };
-            return new Drill(entry, db.dataSource(), sql, faults, settings, out).run();
-        }
-    }
-
-    private static void shell(String command) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", command).inheritIO().start();
-        int code = p.waitFor();
-        if (code != 0) {
-            throw new IllegalStateException("'" + command + "' exited with " + code);
+            return DrillCommand.run(entry, db.dataSource(), sql, faults, settings, out);
         }
     }
 

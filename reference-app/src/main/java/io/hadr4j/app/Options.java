@@ -102,25 +102,22 @@ final class Options {
     }
 
     int port(String flag, int def, String... envNames) {
+        return integer(flag, def, 0, 65535, "a TCP port from 1 to 65535 (or 0 for any free port)", envNames);
+    }
+
+    int positiveInt(String flag, int def) {
+        return integer(flag, def, 1, Integer.MAX_VALUE, "1 or more");
+    }
+
+    /** The flag's whole number from {@code min} to {@code max}, else the environment's, else {@code def}. */
+    private int integer(String flag, int def, int min, int max, String what, String... envNames) {
         String v = string(flag, null, envNames);
         if (v == null) {
             return def;
         }
-        int p = integer(flag, v);
-        if (p < 0 || p > 65535) {
-            throw new ConfigException("--" + flag + " must be a TCP port from 1 to 65535 (or 0 for any free port), got '" + v + "'");
-        }
-        return p;
-    }
-
-    int positiveInt(String flag, int def) {
-        String v = string(flag, null);
-        if (v == null) {
-            return def;
-        }
         int n = integer(flag, v);
-        if (n < 1) {
-            throw new ConfigException("--" + flag + " must be 1 or more, got '" + v + "'");
+        if (n < min || n > max) {
+            throw new ConfigException("--" + flag + " must be " + what + ", got '" + v + "'");
         }
         return n;
     }

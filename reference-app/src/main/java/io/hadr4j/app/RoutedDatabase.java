@@ -65,6 +65,11 @@ final class RoutedDatabase implements AutoCloseable {
         return router;
     }
 
+    /** The router itself: its snapshot is what the readiness check reports. */
+    RegionAwareDataSource router() {
+        return router;
+    }
+
     /** Connections for reads: a fresh secondary in the local region, else the primary. */
     DataSource readView() {
         return router.readOnly();
