@@ -94,13 +94,8 @@ public final class PostgresRestoredDatabase implements RestoredDatabase {
         return server.port();
     }
 
-    /** The server's process id, or -1 when it is not running. */
-    public long pid() {
-        return server.pid();
-    }
-
     public boolean isRunning() {
-        return pid() != -1;
+        return server.isRunning();
     }
 
     @Override
