@@ -37,20 +37,31 @@ public class OciException extends RuntimeException {
     /** {@code e}, as {@code what} (for example "switchover of ocid1.autonomousdatabase...") failed with it. */
     static OciException of(String what, BmcException e) {
         String answer;
-        if (e.isTimeout()) {
+        boolean unreachable = causedBy(e, java.net.ConnectException.class) || causedBy(e, java.net.UnknownHostException.class)
+                || causedBy(e, java.net.NoRouteToHostException.class);
+        boolean timeout = e.isTimeout() && !unreachable;
+        if (timeout) {
             answer = "OCI did not answer in time (" + Secrets.safeMessage(e.getCause() != null ? e.getCause() : e) + ")";
-        } else if (e.isClientSide() || e.getStatusCode() <= 0) {
+        } else if (unreachable || e.isClientSide() || e.getStatusCode() <= 0) {
             answer = "could not reach OCI: " + Secrets.safeMessage(e.getCause() != null ? e.getCause() : e);
         } else {
             answer = "OCI answered HTTP " + e.getStatusCode() + " " + e.getServiceCode() + ": " + original(e)
                     + (e.getOpcRequestId() != null ? " (opc-request-id " + e.getOpcRequestId() + ")" : "");
         }
-        return new OciException(what, e.getStatusCode(), e.getServiceCode(), e.getOpcRequestId(), e.isTimeout(),
+        return new OciException(what, e.getStatusCode(), e.getServiceCode(), e.getOpcRequestId(), timeout,
                 what + " failed: " + answer, e);
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (int i = 0; t != null && i < 20; i++, t = t.getCause()) {
+            if (type.isInstance(t)) return true;
+        }
+        return false;
     }
 
     private static String original(BmcException e) {
         String m = e.getOriginalMessage();
+        if (m == null || m.isBlank()) m = e.getUnmodifiedMessage();
         return m == null || m.isBlank() ? "(no message)" : m;
     }
 
