@@ -2,6 +2,7 @@ package io.hadr4j.app;
 
 import io.hadr4j.app.Options.ConfigException;
 import io.hadr4j.core.Secrets;
+import io.hadr4j.core.region.RegionInfo;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -18,21 +19,26 @@ import java.util.Set;
  * on an OCI instance. The database password comes only from {@code HADR_DB_PASSWORD} and is never printed.
  */
 record AppConfig(String region, String zone, String host, int port, List<DbEndpoint> endpoints, String dbUser,
-                 Secret dbPassword, Duration healthInterval, Duration routerProbeInterval) {
+                 Secret dbPassword, String dbSecretId, Duration healthInterval, Duration routerProbeInterval, Duration drainDelay) {
 
     static final String ENV_DB = "HADR_DB";
     static final String ENV_DB_USER = "HADR_DB_USER";
     static final String ENV_DB_PASSWORD = "HADR_DB_PASSWORD";
+    static final String ENV_DB_SECRET_ID = "HADR_DB_SECRET_ID";
 
     static final String USAGE = String.join("\n",
             "serve: one app instance",
-            "  --region NAME         region of this instance (env REGION_NAME on App Service, HADR_REGION)",
-            "  --zone NAME           availability zone / OCI fault domain (env HADR_ZONE), optional",
+            "  --region NAME         region of this instance (env REGION_NAME on App Service, HADR_REGION; on OCI read from instance metadata)",
+            "  --zone NAME           availability zone / OCI availability and fault domain (env HADR_ZONE; on OCI from instance metadata), optional",
             "  --port N              HTTP port (env PORT, default 8080)",
             "  --db NAME,REGION,URL  a database endpoint, repeat per region (env HADR_DB=\"a,region-a,jdbc:... b,region-b,jdbc:...\")",
             "  --db-user USER        database user (env HADR_DB_USER); the password only from env HADR_DB_PASSWORD",
+            "  --db-secret-id OCID   on OCI: user and password from this Vault secret, read by instance principal and",
+            "                        re-read when rotated (env HADR_DB_SECRET_ID), instead of HADR_DB_USER/HADR_DB_PASSWORD",
             "  --health-interval D   how often health checks run (default 2s)",
-            "  --router-probe-interval D  how often the DataSource probes database roles (default 1s)");
+            "  --router-probe-interval D  how often the DataSource probes database roles (default 1s)",
+            "  --drain-delay D       on SIGTERM, readiness turns DOWN and the app keeps serving this long before it stops,",
+            "                        so that a load balancer's health check takes it out first (default 0s; OCI: 35s)");
 
     /** One database endpoint: a name, the region it is in, and its JDBC URL (without credentials). */
     record DbEndpoint(String name, String region, String jdbcUrl) {
@@ -82,10 +88,17 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
 
     static AppConfig from(Options o) {
         String region = o.string("region", null, "HADR_REGION", "REGION_NAME");
-        if (region == null || region.isBlank()) {
-            throw new ConfigException("the region is not set: pass --region NAME or set HADR_REGION (App Service sets REGION_NAME)");
+        String zone = o.string("zone", null, "HADR_ZONE");
+        if (region == null || zone == null) { // the platform's own metadata (RegionDetectors: OCI instance metadata, ...)
+            RegionInfo detected = RegionInfo.custom().region(region).zone(zone).build();
+            if (region == null && !RegionInfo.UNKNOWN.equals(detected.region())) region = detected.region();
+            if (zone == null && !RegionInfo.UNKNOWN.equals(detected.zone())) zone = detected.zone();
         }
-        String zone = o.string("zone", "-", "HADR_ZONE");
+        if (region == null || region.isBlank()) {
+            throw new ConfigException("the region is not set: pass --region NAME or set HADR_REGION (App Service sets REGION_NAME;"
+                    + " on OCI it comes from instance metadata, which did not answer)");
+        }
+        if (zone == null) zone = "-";
         String host = o.string("host-name", localHostName(), "WEBSITE_SITE_NAME", "HOSTNAME");
         int port = o.port("port", 8080, "PORT");
         List<DbEndpoint> endpoints = new ArrayList<>();
@@ -105,10 +118,15 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
         }
         String user = o.string("db-user", "postgres", ENV_DB_USER);
         Secret password = new Secret(o.secretFromEnvironment(ENV_DB_PASSWORD));
+        String secretId = o.string("db-secret-id", null, ENV_DB_SECRET_ID);
+        if (secretId != null && !secretId.startsWith("ocid1.vaultsecret.")) {
+            throw new ConfigException("--db-secret-id must be the OCID of an OCI Vault secret (ocid1.vaultsecret...), got '" + secretId + "'");
+        }
         Duration healthInterval = o.duration("health-interval", Duration.ofSeconds(2));
         Duration probe = o.duration("router-probe-interval", Duration.ofSeconds(1));
+        Duration drain = o.duration("drain-delay", Duration.ZERO);
         o.rejectUnknown("serve");
-        return new AppConfig(region, zone, host, port, List.copyOf(endpoints), user, password, healthInterval, probe);
+        return new AppConfig(region, zone, host, port, List.copyOf(endpoints), user, password, secretId, healthInterval, probe, drain);
     }
 
     private static String localHostName() {

@@ -6,6 +6,10 @@ import io.hadr4j.core.health.HealthRegistry;
 import io.hadr4j.core.health.HealthRegistryConfig;
 import io.hadr4j.core.health.HealthServlet;
 import io.hadr4j.core.health.ReadinessPolicy;
+import io.hadr4j.oci.OciAuth;
+import io.hadr4j.oci.OciConnection;
+import io.hadr4j.oci.OciException;
+import io.hadr4j.oci.VaultCredentials;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,22 +43,25 @@ final class AppServer implements AutoCloseable {
     private final RoutedDatabase database;
     private final DataSource db;
     private final HealthRegistry health;
+    private final VaultCredentials vault; // null unless the credentials come from OCI Vault
     private final Server server;
     private volatile String lastWriteEndpoint = "-";
     private volatile String lastReadEndpoint = "-";
     private volatile boolean schemaReady;
 
-    private AppServer(AppConfig config) {
+    private AppServer(AppConfig config, VaultCredentials vault) {
         this.config = config;
+        this.vault = vault;
         this.sql = AppSql.of(config.endpoints());
         this.database = new RoutedDatabase("app-" + config.region(), config.region(), config.endpoints(),
-                config.dbUser(), config.dbPassword(), config.routerProbeInterval());
+                config.dbUser(), config.dbPassword(), vault, config.routerProbeInterval());
         this.db = database.dataSource();
         this.health = HealthRegistry.of(HealthRegistryConfig.custom().interval(config.healthInterval())
-                        .timeout(checkTimeout(config.healthInterval())).build())
+                        .timeout(checkTimeout(config.healthInterval())).drainDelay(config.drainDelay()).build())
                 .register(HealthChecks.region(config.region(), config.zone(), config.host()))
                 // Ready while the router's snapshot has a write route: the probe answers from memory, never waits on a database.
                 .register(HealthChecks.regionAwareDataSource(database.router(), ReadinessPolicy.REQUIRE_WRITABLE));
+        if (vault != null) health.register(vault.healthCheck());
         this.server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setPort(config.port());
@@ -74,8 +81,27 @@ final class AppServer implements AutoCloseable {
      * naming the endpoint), then starts the health checks and the HTTP server.
      */
     static AppServer start(AppConfig config) throws Exception {
-        RoutedDatabase.requireOneReachable(config.endpoints(), config.dbUser(), config.dbPassword());
-        AppServer app = new AppServer(config);
+        return start(config, oci -> oci.authentication(OciAuth.instancePrincipal()).region(config.region()));
+    }
+
+    /** As {@link #start(AppConfig)}; {@code oci} completes the connection to Vault when the credentials come from there. */
+    static AppServer start(AppConfig config, java.util.function.UnaryOperator<OciConnection.Builder> oci) throws Exception {
+        VaultCredentials vault = null;
+        if (config.dbSecretId() != null) {
+            try {
+                vault = VaultCredentials.custom().connection(oci.apply(OciConnection.custom()).build()).secretId(config.dbSecretId())
+                        .username(config.dbUser()).build().start();
+            } catch (OciException | IllegalArgumentException e) {
+                throw new Options.ConfigException("--db-secret-id " + config.dbSecretId() + ": " + e.getMessage());
+            }
+        }
+        try {
+            RoutedDatabase.requireOneReachable(config.endpoints(), config.dbUser(), config.dbPassword(), vault);
+        } catch (RuntimeException e) {
+            if (vault != null) vault.close();
+            throw e;
+        }
+        AppServer app = new AppServer(config, vault);
         try {
             app.createSchema();
             app.health.start();
@@ -95,6 +121,15 @@ final class AppServer implements AutoCloseable {
     private static Duration checkTimeout(Duration interval) {
         Duration half = interval.dividedBy(2);
         return half.compareTo(Duration.ofSeconds(2)) < 0 ? half : Duration.ofSeconds(2);
+    }
+
+    /**
+     * On SIGTERM (an instance pool's scale-in, a rolling restart): readiness turns DOWN at once, so the load
+     * balancer's health check ({@code /api/health}, 200 only) takes this instance out, while it keeps serving for
+     * the drain delay; then it stops.
+     */
+    Thread installShutdownHook() {
+        return health.installShutdownHook(this::close);
     }
 
     int port() {
@@ -156,6 +191,7 @@ final class AppServer implements AutoCloseable {
         }
         health.close();
         database.close();
+        if (vault != null) vault.close();
     }
 
     private final class InfoServlet extends HttpServlet {

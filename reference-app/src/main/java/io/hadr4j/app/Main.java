@@ -122,7 +122,7 @@ public final class Main {
     private static int serve(Options o, PrintStream out) throws Exception {
         AppConfig config = AppConfig.from(o);
         AppServer app = AppServer.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "serve-shutdown"));
+        app.installShutdownHook(); // drain first (readiness DOWN for --drain-delay), then stop
         out.println("serving region " + config.region() + " on http://0.0.0.0:" + app.port() + "/ (health: /health, /api/health)");
         app.join();
         return OK;

@@ -7,6 +7,8 @@ import io.hadr4j.core.datasource.RegionAwareDataSource;
 import io.hadr4j.core.datasource.Role;
 import io.hadr4j.core.datasource.RouterConfig;
 import io.hadr4j.core.datasource.RouterSnapshot;
+import io.hadr4j.core.Secrets;
+import io.hadr4j.oci.VaultCredentials;
 
 import javax.sql.DataSource;
 
@@ -32,6 +34,12 @@ final class RoutedDatabase implements AutoCloseable {
 
     RoutedDatabase(String name, String localRegion, List<AppConfig.DbEndpoint> endpoints, String user,
                    AppConfig.Secret password, Duration probeInterval) {
+        this(name, localRegion, endpoints, user, password, null, probeInterval);
+    }
+
+    /** With {@code vault} non-null the pools take user and password from it, a new version for each new connection. */
+    RoutedDatabase(String name, String localRegion, List<AppConfig.DbEndpoint> endpoints, String user,
+                   AppConfig.Secret password, VaultCredentials vault, Duration probeInterval) {
         this.localRegion = localRegion;
         RouterConfig config;
         try {
@@ -44,9 +52,15 @@ final class RoutedDatabase implements AutoCloseable {
         for (AppConfig.DbEndpoint e : endpoints) {
             HikariConfig h = new HikariConfig();
             h.setPoolName(name + "-" + e.name());
-            h.setJdbcUrl(e.jdbcUrl());
-            h.setUsername(user);
-            h.setPassword(password.reveal());
+            if (vault != null) {
+                Properties timeouts = new Properties();
+                timeouts.putAll(AppSql.of(endpoints).timeouts);
+                h.setDataSource(vault.dataSource(e.jdbcUrl(), timeouts));
+            } else {
+                h.setJdbcUrl(e.jdbcUrl());
+                h.setUsername(user);
+                h.setPassword(password.reveal());
+            }
             h.setMaximumPoolSize(5);
             h.setMinimumIdle(0);
             h.setConnectionTimeout(2_000);
@@ -55,6 +69,7 @@ final class RoutedDatabase implements AutoCloseable {
             AppSql.of(endpoints).timeouts.forEach(h::addDataSourceProperty);
             HikariDataSource pool = new HikariDataSource(h);
             pools.add(pool);
+            if (vault != null) vault.onRotation(c -> pool.getHikariPoolMXBean().softEvictConnections());
             routed.add(Endpoint.of(e.name(), e.region(), pool));
         }
         this.router = RegionAwareDataSource.create(config, routed);
@@ -111,8 +126,22 @@ final class RoutedDatabase implements AutoCloseable {
      * URL or password must stop an instance at startup, not at its first request.
      */
     static void requireOneReachable(List<AppConfig.DbEndpoint> endpoints, String user, AppConfig.Secret password) {
+        requireOneReachable(endpoints, user, password, null);
+    }
+
+    static void requireOneReachable(List<AppConfig.DbEndpoint> endpoints, String user, AppConfig.Secret password, VaultCredentials vault) {
         List<String> failures = new ArrayList<>();
         for (AppConfig.DbEndpoint e : endpoints) {
+            if (vault != null) {
+                Properties timeouts = new Properties();
+                timeouts.putAll(AppSql.of(endpoints).timeouts);
+                try (Connection c = vault.dataSource(e.jdbcUrl(), timeouts).getConnection()) {
+                    return;
+                } catch (SQLException ex) {
+                    failures.add(e.name() + " (" + e.jdbcUrl() + "): " + Secrets.safeMessage(ex));
+                }
+                continue;
+            }
             Properties p = new Properties();
             p.setProperty("user", user);
             if (password.reveal() != null) {
