@@ -111,7 +111,7 @@ class AzureSqlFailoverGroupTest {
 
     private AzureSqlFailoverGroup fog(Duration failoverTimeout) {
         return AzureSqlFailoverGroup.custom().manager(LocalArm.sql(arm)).resourceGroup(RG).name(FOG)
-                .readTimeout(Duration.ofSeconds(5)).failoverTimeout(failoverTimeout).build();
+                .readTimeout(Duration.ofSeconds(30)).failoverTimeout(failoverTimeout).build();
     }
 
     private static String fogPath(String server) {

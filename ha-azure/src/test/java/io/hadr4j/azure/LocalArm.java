@@ -51,11 +51,11 @@ final class LocalArm {
     }
 
     static SqlServerManager sql(LocalHttp http) {
-        return SqlServerManager.authenticate(pipeline(Duration.ofSeconds(5)), profile(http));
+        return SqlServerManager.authenticate(pipeline(Duration.ofSeconds(30)), profile(http));
     }
 
     static AppServiceManager appService(LocalHttp http) {
-        return AppServiceManager.authenticate(pipeline(Duration.ofSeconds(5)), profile(http));
+        return AppServiceManager.authenticate(pipeline(Duration.ofSeconds(30)), profile(http));
     }
 
     /** {@code /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Sql/servers/{server}}. */
