@@ -1,7 +1,10 @@
 package io.hadr4j.app;
 
 import io.hadr4j.app.Options.ConfigException;
+import io.hadr4j.azure.AzureSqlTokenCallback;
+import io.hadr4j.azure.FrontDoorGuard;
 import io.hadr4j.core.Secrets;
+import io.hadr4j.core.region.RegionInfo;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,22 +18,32 @@ import java.util.Set;
 /**
  * What one app instance ({@code serve}) needs, from flags or the environment, so that the same jar runs on a
  * laptop, on Azure App Service (which sets {@code PORT}, {@code WEBSITE_SITE_NAME}, {@code REGION_NAME}) and
- * on an OCI instance. The database password comes only from {@code HADR_DB_PASSWORD} and is never printed.
+ * on an OCI instance. Without {@code --region}/{@code HADR_REGION}, the region and zone come from
+ * {@link RegionInfo#resolve()} (on Azure: App Service's variables or IMDS). The database password comes only from
+ * {@code HADR_DB_PASSWORD} and is never printed; with {@code HADR_DB_AUTH=entra-id} the app signs in to Azure SQL
+ * with its managed identity instead ({@code dbTokens}), and there is no password at all.
  */
 record AppConfig(String region, String zone, String host, int port, List<DbEndpoint> endpoints, String dbUser,
-                 Secret dbPassword, Duration healthInterval, Duration routerProbeInterval) {
+                 Secret dbPassword, Duration healthInterval, Duration routerProbeInterval, AzureSqlTokenCallback dbTokens,
+                 FrontDoorGuard frontDoorGuard) {
 
     static final String ENV_DB = "HADR_DB";
     static final String ENV_DB_USER = "HADR_DB_USER";
     static final String ENV_DB_PASSWORD = "HADR_DB_PASSWORD";
+    static final String ENV_DB_AUTH = "HADR_DB_AUTH";
+    static final String ENV_DB_IDENTITY = "HADR_DB_IDENTITY_CLIENT_ID";
+    static final String ENV_FRONT_DOOR_ID = "HADR_FRONT_DOOR_ID";
 
     static final String USAGE = String.join("\n",
             "serve: one app instance",
-            "  --region NAME         region of this instance (env REGION_NAME on App Service, HADR_REGION)",
-            "  --zone NAME           availability zone / OCI fault domain (env HADR_ZONE), optional",
+            "  --region NAME         region of this instance (env HADR_REGION; else detected: App Service, Azure VM, OCI)",
+            "  --zone NAME           availability zone / OCI fault domain (env HADR_ZONE; else detected), optional",
             "  --port N              HTTP port (env PORT, default 8080)",
             "  --db NAME,REGION,URL  a database endpoint, repeat per region (env HADR_DB=\"a,region-a,jdbc:... b,region-b,jdbc:...\")",
             "  --db-user USER        database user (env HADR_DB_USER); the password only from env HADR_DB_PASSWORD",
+            "  --db-auth password|entra-id  (env HADR_DB_AUTH) entra-id: Azure SQL with the app's managed identity, no password",
+            "  --db-identity-client-id ID   (env HADR_DB_IDENTITY_CLIENT_ID) a user-assigned identity's client id (entra-id)",
+            "  --front-door-id ID    (env HADR_FRONT_DOOR_ID) answer 403 unless X-Azure-FDID is this Front Door profile id (health paths excepted)",
             "  --health-interval D   how often health checks run (default 2s)",
             "  --router-probe-interval D  how often the DataSource probes database roles (default 1s)");
 
@@ -81,11 +94,17 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
     }
 
     static AppConfig from(Options o) {
-        String region = o.string("region", null, "HADR_REGION", "REGION_NAME");
-        if (region == null || region.isBlank()) {
-            throw new ConfigException("the region is not set: pass --region NAME or set HADR_REGION (App Service sets REGION_NAME)");
+        String region = o.string("region", null, "HADR_REGION");
+        String zone = o.string("zone", null, "HADR_ZONE");
+        if (region == null || region.isBlank() || zone == null) {
+            RegionInfo where = RegionInfo.custom().region(region).zone(zone).build(); // detectors: App Service, IMDS, ...
+            if (region == null || region.isBlank()) region = RegionInfo.UNKNOWN.equals(where.region()) ? null : where.region();
+            if (zone == null) zone = RegionInfo.UNKNOWN.equals(where.zone()) ? "-" : where.zone();
         }
-        String zone = o.string("zone", "-", "HADR_ZONE");
+        if (region == null || region.isBlank()) {
+            throw new ConfigException("the region is not set: pass --region NAME or set HADR_REGION (on Azure App Service, an Azure VM "
+                    + "or OCI it is detected)");
+        }
         String host = o.string("host-name", localHostName(), "WEBSITE_SITE_NAME", "HOSTNAME");
         int port = o.port("port", 8080, "PORT");
         List<DbEndpoint> endpoints = new ArrayList<>();
@@ -96,19 +115,58 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
             throw new ConfigException("no database endpoint: pass --db NAME,REGION,JDBC_URL once per region or set " + ENV_DB
                     + " to such entries separated by spaces");
         }
-        AppSql.of(endpoints);
+        AppSql sql = AppSql.of(endpoints);
         Set<String> names = new HashSet<>();
         for (DbEndpoint e : endpoints) {
             if (!names.add(e.name())) {
                 throw new ConfigException("two database endpoints are named '" + e.name() + "': give each --db a different name");
             }
         }
-        String user = o.string("db-user", "postgres", ENV_DB_USER);
+        AzureSqlTokenCallback tokens = tokens(o, sql);
+        String user = o.string("db-user", tokens == null ? "postgres" : null, ENV_DB_USER);
         Secret password = new Secret(o.secretFromEnvironment(ENV_DB_PASSWORD));
+        if (tokens != null && (user != null || password.reveal() != null)) {
+            throw new ConfigException(ENV_DB_AUTH + "=entra-id signs in with the app's managed identity: remove --db-user/" + ENV_DB_USER
+                    + " and " + ENV_DB_PASSWORD + " (the token replaces them)");
+        }
+        FrontDoorGuard guard = null;
+        String frontDoor = o.string("front-door-id", null, ENV_FRONT_DOOR_ID);
+        if (frontDoor != null) {
+            try {
+                guard = FrontDoorGuard.custom().frontDoorIds(frontDoor).healthPaths("/health", "/api/health").build();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--front-door-id: " + e.getMessage());
+            }
+        }
         Duration healthInterval = o.duration("health-interval", Duration.ofSeconds(2));
         Duration probe = o.duration("router-probe-interval", Duration.ofSeconds(1));
         o.rejectUnknown("serve");
-        return new AppConfig(region, zone, host, port, List.copyOf(endpoints), user, password, healthInterval, probe);
+        return new AppConfig(region, zone, host, port, List.copyOf(endpoints), user, password, healthInterval, probe, tokens, guard);
+    }
+
+    /** The Entra ID token callback for {@code --db-auth entra-id}, or null for a password. */
+    static AzureSqlTokenCallback tokens(Options o, AppSql sql) {
+        String auth = o.string("db-auth", "password", ENV_DB_AUTH).toLowerCase(Locale.ROOT);
+        String clientId = o.string("db-identity-client-id", null, ENV_DB_IDENTITY);
+        switch (auth) {
+            case "password":
+                if (clientId != null) {
+                    throw new ConfigException("--db-identity-client-id is for --db-auth entra-id: set " + ENV_DB_AUTH + "=entra-id or remove it");
+                }
+                return null;
+            case "entra-id":
+                if (sql != AppSql.SQLSERVER) {
+                    throw new ConfigException("--db-auth entra-id is for Azure SQL (jdbc:sqlserver:// URLs); PostgreSQL endpoints sign in with a password");
+                }
+                try {
+                    return clientId == null ? AzureSqlTokenCallback.ofDefaults()
+                            : AzureSqlTokenCallback.custom().managedIdentityClientId(clientId).build();
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("--db-identity-client-id: " + e.getMessage());
+                }
+            default:
+                throw new ConfigException("--db-auth must be password or entra-id, got '" + auth + "'");
+        }
     }
 
     private static String localHostName() {

@@ -6,9 +6,11 @@ import io.hadr4j.core.health.HealthRegistry;
 import io.hadr4j.core.health.HealthRegistryConfig;
 import io.hadr4j.core.health.HealthServlet;
 import io.hadr4j.core.health.JdbcHealthCheck;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -22,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +51,7 @@ final class AppServer implements AutoCloseable {
         this.config = config;
         this.sql = AppSql.of(config.endpoints());
         this.database = new RoutedDatabase("app-" + config.region(), config.region(), config.endpoints(),
-                config.dbUser(), config.dbPassword(), config.routerProbeInterval());
+                config.dbUser(), config.dbPassword(), config.dbTokens(), config.routerProbeInterval());
         this.db = database.dataSource();
         this.health = HealthRegistry.of(HealthRegistryConfig.custom().interval(config.healthInterval())
                         .timeout(checkTimeout(config.healthInterval())).build())
@@ -60,6 +63,9 @@ final class AppServer implements AutoCloseable {
         connector.setPort(config.port());
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
+        if (config.frontDoorGuard() != null) { // only Front Door's requests (and App Service's health check) reach the app
+            context.addFilter(new FilterHolder(config.frontDoorGuard()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         HealthServlet healthServlet = new HealthServlet(health, HealthServlet.loopbackCallers());
         context.addServlet(new ServletHolder(healthServlet), "/health/*");
         context.addServlet(new ServletHolder(healthServlet), "/api/health/*");
@@ -74,7 +80,7 @@ final class AppServer implements AutoCloseable {
      * naming the endpoint), then starts the health checks and the HTTP server.
      */
     static AppServer start(AppConfig config) throws Exception {
-        RoutedDatabase.requireOneReachable(config.endpoints(), config.dbUser(), config.dbPassword());
+        RoutedDatabase.requireOneReachable(config.endpoints(), config.dbUser(), config.dbPassword(), config.dbTokens());
         AppServer app = new AppServer(config);
         try {
             app.createSchema();

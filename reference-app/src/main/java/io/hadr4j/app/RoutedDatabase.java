@@ -2,6 +2,8 @@ package io.hadr4j.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.hadr4j.azure.AzureSqlTokenCallback;
+import io.hadr4j.core.Secrets;
 import io.hadr4j.core.datasource.Endpoint;
 import io.hadr4j.core.datasource.RegionAwareDataSource;
 import io.hadr4j.core.datasource.Role;
@@ -32,6 +34,12 @@ final class RoutedDatabase implements AutoCloseable {
 
     RoutedDatabase(String name, String localRegion, List<AppConfig.DbEndpoint> endpoints, String user,
                    AppConfig.Secret password, Duration probeInterval) {
+        this(name, localRegion, endpoints, user, password, null, probeInterval);
+    }
+
+    /** With {@code tokens} non-null, every pool signs in to Azure SQL with Entra ID tokens instead of user and password. */
+    RoutedDatabase(String name, String localRegion, List<AppConfig.DbEndpoint> endpoints, String user,
+                   AppConfig.Secret password, AzureSqlTokenCallback tokens, Duration probeInterval) {
         this.localRegion = localRegion;
         RouterConfig config;
         try {
@@ -44,9 +52,13 @@ final class RoutedDatabase implements AutoCloseable {
         for (AppConfig.DbEndpoint e : endpoints) {
             HikariConfig h = new HikariConfig();
             h.setPoolName(name + "-" + e.name());
-            h.setJdbcUrl(e.jdbcUrl());
-            h.setUsername(user);
-            h.setPassword(password.reveal());
+            if (tokens != null) {
+                tokens.configure(h, e.jdbcUrl()); // SQLServerDataSource, its URL and the token callback
+            } else {
+                h.setJdbcUrl(e.jdbcUrl());
+                h.setUsername(user);
+                h.setPassword(password.reveal());
+            }
             h.setMaximumPoolSize(5);
             h.setMinimumIdle(0);
             h.setConnectionTimeout(2_000);
@@ -106,22 +118,34 @@ final class RoutedDatabase implements AutoCloseable {
      * URL or password must stop an instance at startup, not at its first request.
      */
     static void requireOneReachable(List<AppConfig.DbEndpoint> endpoints, String user, AppConfig.Secret password) {
+        requireOneReachable(endpoints, user, password, null);
+    }
+
+    /** As above; with {@code tokens}, each endpoint is tried with an Entra ID token instead of user and password. */
+    static void requireOneReachable(List<AppConfig.DbEndpoint> endpoints, String user, AppConfig.Secret password,
+                                    AzureSqlTokenCallback tokens) {
         List<String> failures = new ArrayList<>();
         for (AppConfig.DbEndpoint e : endpoints) {
             Properties p = new Properties();
-            p.setProperty("user", user);
-            if (password.reveal() != null) {
-                p.setProperty("password", password.reveal());
+            if (tokens != null) {
+                p.put("accessTokenCallback", tokens); // mssql-jdbc takes the callback object among its properties
+            } else {
+                p.setProperty("user", user);
+                if (password.reveal() != null) {
+                    p.setProperty("password", password.reveal());
+                }
             }
             p.putAll(AppSql.of(endpoints).timeouts);
             try (Connection c = DriverManager.getConnection(e.jdbcUrl(), p)) {
                 return;
             } catch (SQLException ex) {
-                failures.add(e.name() + " (" + e.jdbcUrl() + "): " + ex.getMessage());
+                failures.add(e.name() + " (" + e.jdbcUrl() + "): " + Secrets.safeMessage(ex));
             }
         }
         throw new Options.ConfigException("no database endpoint answers: " + String.join("; ", failures)
-                + ". Check the --db URLs (host, port, database), --db-user and " + AppConfig.ENV_DB_PASSWORD + ".");
+                + ". Check the --db URLs (host, port, database), "
+                + (tokens != null ? "and that the app's managed identity is a user of the database (CREATE USER ... FROM EXTERNAL PROVIDER)"
+                        : "--db-user and " + AppConfig.ENV_DB_PASSWORD) + ".");
     }
 
     @Override
