@@ -68,7 +68,12 @@ public final class AzureSqlBackupService implements BackupService {
     /** Names Azure SQL keeps for itself. */
     private static final Set<String> RESERVED = Set.of("master", "tempdb", "model", "msdb");
 
+    /** How long {@link #restoreWindow()} reuses the source's earliestRestoreDate (it moves once a day or so). */
+    static final Duration WINDOW_CACHE = Duration.ofMinutes(1);
+
     private final AzureSqlBackupConfig config;
+    private volatile DatabaseInner sourceSeen;  // for restoreWindow() only; restore() always reads the source again
+    private volatile Instant sourceSeenAt;
 
     public AzureSqlBackupService(AzureSqlBackupConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -79,13 +84,25 @@ public final class AzureSqlBackupService implements BackupService {
     }
 
     /**
+     * Reads the source's earliestRestoreDate at most once a minute, so that a caller
+     * waiting for the window to reach an instant does not flood Resource Manager; the latest end is computed from now.
+     *
      * @throws IllegalStateException when the source database does not exist or has nothing restorable yet
      * @throws BackupException       when Resource Manager does not answer, or answers with an error
      */
     @Override
     public RestoreWindow restoreWindow() {
-        return window(source());
+        DatabaseInner seen = sourceSeen;
+        Instant at = sourceSeenAt;
+        Instant now = config.clock().instant();
+        if (seen == null || at == null || !now.isBefore(at.plus(WINDOW_CACHE))) {
+            seen = source();
+            sourceSeen = seen;
+            sourceSeenAt = now;
+        }
+        return window(seen);
     }
+
 
     /** {@link AzureSqlBackupConfig#latestRestorableDelay()}: how far behind now the latest restorable instant is. */
     @Override
@@ -113,6 +130,8 @@ public final class AzureSqlBackupService implements BackupService {
         Instant point = checkLocally(request);
         String target = request.targetName();
         DatabaseInner source = source(request);
+        sourceSeen = source;
+        sourceSeenAt = config.clock().instant();
         RestoreWindow window;
         try {
             window = window(source);
