@@ -1,6 +1,7 @@
 package io.hadr4j.app;
 
 import io.hadr4j.app.Options.ConfigException;
+import io.hadr4j.azure.AzureSqlTokenCallback;
 import io.hadr4j.core.backup.BackupService;
 import io.hadr4j.core.backup.postgres.PostgresBackupService;
 import io.hadr4j.testkit.PgNode;
@@ -46,7 +47,9 @@ public final class Main {
             "  --entry URL            the global entry (Front Door endpoint, load balancer)",
             "  --db NAME,REGION,URL   the database endpoints, as for serve (user/password: HADR_DB_USER, HADR_DB_PASSWORD)",
             "  --stop-app-command CMD, --switchover-command CMD, --failover-command CMD",
-            "                         shell commands that inject each fault; a step without one is reported as not run");
+            "                         shell commands that inject each fault; a step without one is reported as not run",
+            "  --db-auth entra-id     (env HADR_DB_AUTH) sign in to Azure SQL with Entra ID instead of HADR_DB_USER/HADR_DB_PASSWORD",
+            AzureDrill.USAGE);
 
     private Main() {
     }
@@ -183,35 +186,51 @@ public final class Main {
             throw new ConfigException("drill --entry also needs the database endpoints: --db NAME,REGION,JDBC_URL per region");
         }
         AppSql sql = AppSql.of(endpoints);
-        String user = o.string("db-user", "postgres", AppConfig.ENV_DB_USER);
+        AzureSqlTokenCallback tokens = AppConfig.tokens(o, sql);
+        String user = o.string("db-user", tokens == null ? "postgres" : null, AppConfig.ENV_DB_USER);
         AppConfig.Secret password = new AppConfig.Secret(o.secretFromEnvironment(AppConfig.ENV_DB_PASSWORD));
         String stopApp = o.string("stop-app-command", null);
         String switchover = o.string("switchover-command", null);
         String failover = o.string("failover-command", null);
+        AzureDrill.Settings azure = AzureDrill.from(o);
         o.rejectUnknown("drill");
-        RoutedDatabase.requireOneReachable(endpoints, user, password);
-        try (RoutedDatabase db = new RoutedDatabase("drill", endpoints.get(0).region(), endpoints, user, password,
+        if (azure != null && ((azure.appService() != null && stopApp != null) || (azure.failoverGroup() != null && (switchover != null || failover != null)))) {
+            throw new ConfigException("give each step either its --azure-* flag or its --*-command, not both");
+        }
+        AzureDrill.Selection onAzure = azure == null ? new AzureDrill.Selection(null, null, null, null)
+                : AzureDrill.select(azure, AzureDrill.Managers.defaultCredential(azure.tenant()), tokens, user, password);
+        AzureDrill.describe(onAzure).forEach(line -> out.println("on Azure: " + line));
+        RoutedDatabase.requireOneReachable(endpoints, user, password, tokens);
+        try (RoutedDatabase db = new RoutedDatabase("drill", endpoints.get(0).region(), endpoints, user, password, tokens,
                 java.time.Duration.ofSeconds(1))) {
             Drill.Faults faults = new Drill.Faults() {
                 @Override
                 public void stopRegionAApp() throws Exception {
-                    shell(stopApp);
+                    if (onAzure.stopApp() != null) onAzure.stopApp().inject(); else shell(stopApp);
                 }
 
                 @Override
                 public void switchover() throws Exception {
-                    shell(switchover);
+                    if (onAzure.stopApp() != null) onAzure.stopApp().heal(); // region A's app runs again from the next step on
+                    if (onAzure.switchover() != null) onAzure.switchover().inject(); else shell(switchover);
                 }
 
                 @Override
                 public void failover() throws Exception {
-                    shell(failover);
+                    if (onAzure.failover() != null) onAzure.failover().inject(); else shell(failover);
                 }
 
                 @Override
                 public String unavailable(String step) {
+                    boolean azureFault = Drill.STOP_APP.equals(step) ? onAzure.stopApp() != null
+                            : Drill.SWITCHOVER.equals(step) ? onAzure.switchover() != null : onAzure.failover() != null;
                     String command = Drill.STOP_APP.equals(step) ? stopApp : Drill.SWITCHOVER.equals(step) ? switchover : failover;
-                    return command == null ? "not run: no command given for this step (see --help)" : null;
+                    return azureFault || command != null ? null : "not run: no command or --azure-* flag given for this step (see --help)";
+                }
+
+                @Override
+                public BackupService backups() {
+                    return onAzure.backups();
                 }
             };
             return new Drill(entry, db.dataSource(), sql, faults, settings, out).run();
