@@ -3,7 +3,11 @@
 // Azure SQL failover group whose read-write listener fails over automatically.
 //
 //   az deployment group create -g <resource-group> -f main.bicep \
-//     -p namePrefix=<unique-prefix> sqlAdminLogin=<login> sqlAdminPassword=<password>
+//     -p namePrefix=<unique-prefix> entraAdminLogin=<group name> entraAdminObjectId=<group object id>
+//
+// No SQL password anywhere: both servers accept Entra ID only (an Entra group as their admin), and each app
+// signs in with its system-assigned managed identity (HADR_DB_AUTH=entra-id). The identities become database
+// users with the T-SQL of the output 'databaseUsersSql', run once by a member of the admin group.
 //
 // The app reaches BOTH SQL servers directly (hadr4j probes their roles itself and does not wait for the
 // listener's DNS); the failover group's listener is an output for tools that want it.
@@ -21,12 +25,24 @@ param primaryLocation string = 'centralindia'
 @description('Region of the secondary app and database.')
 param secondaryLocation string = 'southindia'
 
-@description('SQL administrator login used by the app (prefer an Entra ID identity in production).')
-param sqlAdminLogin string
+@description('Display name of the Entra ID group (or user) that administers both SQL servers.')
+param entraAdminLogin string
 
-@description('SQL administrator password; it goes into an app setting, never into the command line or logs.')
-@secure()
-param sqlAdminPassword string
+@description('Object id of that group or user (az ad group show -g <name> --query id -o tsv).')
+param entraAdminObjectId string
+
+@description('Whether the admin is a Group (recommended), a User or an Application.')
+@allowed([
+  'Group'
+  'User'
+  'Application'
+])
+param entraAdminPrincipalType string = 'Group'
+
+@description('Days of point-in-time restore the database keeps (Azure SQL: 1 to 35; 7 is the default of a new database).')
+@minValue(1)
+@maxValue(35)
+param pitrRetentionDays int = 14
 
 @description('App Service plan SKU: P1v3 or above gives zone redundancy and enough memory for the JVM.')
 param appServiceSku string = 'P1v3'
@@ -61,8 +77,15 @@ resource sqlServers 'Microsoft.Sql/servers@2023-08-01-preview' = [for r in regio
   name: '${namePrefix}-sql-${r.key}'
   location: r.location
   properties: {
-    administratorLogin: sqlAdminLogin
-    administratorLoginPassword: sqlAdminPassword
+    // Entra ID only: no SQL login, no password. The admin group can create the apps' users.
+    administrators: {
+      administratorType: 'ActiveDirectory'
+      azureADOnlyAuthentication: true
+      login: entraAdminLogin
+      sid: entraAdminObjectId
+      principalType: entraAdminPrincipalType
+      tenantId: subscription().tenantId
+    }
     minimalTlsVersion: '1.2'
     publicNetworkAccess: 'Enabled'
   }
@@ -87,6 +110,16 @@ resource database 'Microsoft.Sql/servers/databases@2023-08-01-preview' = {
   }
   properties: {
     zoneRedundant: false
+  }
+}
+
+// How far back a point-in-time restore can go (hadr4j's AzureSqlBackupService reads it as earliestRestoreDate).
+resource pitrRetention 'Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies@2023-08-01-preview' = {
+  parent: database
+  name: 'default'
+  properties: {
+    retentionDays: pitrRetentionDays
+    diffBackupIntervalInHours: 12
   }
 }
 
@@ -131,6 +164,10 @@ resource apps 'Microsoft.Web/sites@2023-12-01' = [for (r, i) in regions: {
   name: '${namePrefix}-app-${r.key}'
   location: r.location
   kind: 'app,linux'
+  identity: {
+    // The app signs in to Azure SQL as this identity: a database user named like the app (see databaseUsersSql).
+    type: 'SystemAssigned'
+  }
   properties: {
     serverFarmId: plans[i].id
     httpsOnly: true
@@ -143,8 +180,8 @@ resource apps 'Microsoft.Web/sites@2023-12-01' = [for (r, i) in regions: {
       ftpsState: 'Disabled'
       appSettings: [
         {
-          // App Service sets PORT, WEBSITE_SITE_NAME and REGION_NAME itself; HADR_REGION pins the name
-          // that matches the database endpoints' regions below.
+          // App Service sets PORT, WEBSITE_SITE_NAME and REGION_NAME itself (hadr4j would detect the region from
+          // REGION_NAME); HADR_REGION pins the name that matches the database endpoints' regions below.
           name: 'HADR_REGION'
           value: r.location
         }
@@ -153,12 +190,14 @@ resource apps 'Microsoft.Web/sites@2023-12-01' = [for (r, i) in regions: {
           value: dbEndpoints
         }
         {
-          name: 'HADR_DB_USER'
-          value: sqlAdminLogin
+          // Sign in with the app's managed identity: no user, no password.
+          name: 'HADR_DB_AUTH'
+          value: 'entra-id'
         }
         {
-          name: 'HADR_DB_PASSWORD'
-          value: sqlAdminPassword
+          // Answer 403 to requests that did not come through this Front Door (health paths excepted).
+          name: 'HADR_FRONT_DOOR_ID'
+          value: frontDoor.properties.frontDoorId
         }
       ]
     }
@@ -246,3 +285,7 @@ output entryUrl string = 'https://${fdEndpoint.properties.hostName}'
 output appUrls array = [for (r, i) in regions: 'https://${apps[i].properties.defaultHostName}']
 output failoverGroupListener string = '${failoverGroup.name}${environment().suffixes.sqlServerHostname}'
 output dbEndpoints string = dbEndpoints
+output frontDoorId string = frontDoor.properties.frontDoorId
+// Run once on the primary database as a member of the admin group (az sql / sqlcmd -G / the portal's query editor);
+// the users replicate to the geo-secondary with the database.
+output databaseUsersSql string = join([for (r, i) in regions: 'CREATE USER [${apps[i].name}] FROM EXTERNAL PROVIDER; ALTER ROLE db_datareader ADD MEMBER [${apps[i].name}]; ALTER ROLE db_datawriter ADD MEMBER [${apps[i].name}]; ALTER ROLE db_ddladmin ADD MEMBER [${apps[i].name}]; GRANT VIEW DATABASE STATE TO [${apps[i].name}];'], ' ')

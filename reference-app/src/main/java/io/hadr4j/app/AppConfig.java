@@ -1,6 +1,8 @@
 package io.hadr4j.app;
 
 import io.hadr4j.app.Options.ConfigException;
+import io.hadr4j.azure.AzureSqlTokenCallback;
+import io.hadr4j.azure.FrontDoorGuard;
 import io.hadr4j.core.Secrets;
 import io.hadr4j.core.region.RegionInfo;
 
@@ -16,25 +18,35 @@ import java.util.Set;
 /**
  * What one app instance ({@code serve}) needs, from flags or the environment, so that the same jar runs on a
  * laptop, on Azure App Service (which sets {@code PORT}, {@code WEBSITE_SITE_NAME}, {@code REGION_NAME}) and
- * on an OCI instance. The database password comes only from {@code HADR_DB_PASSWORD} and is never printed.
+ * on an OCI instance. Without {@code --region}/{@code HADR_REGION}, the region and zone come from
+ * {@link RegionInfo#resolve()} (on Azure: App Service's variables or IMDS). The database password comes only from
+ * {@code HADR_DB_PASSWORD} and is never printed; with {@code HADR_DB_AUTH=entra-id} the app signs in to Azure SQL
+ * with its managed identity instead ({@code dbTokens}), and there is no password at all.
  */
 record AppConfig(String region, String zone, String host, int port, List<DbEndpoint> endpoints, String dbUser,
-                 Secret dbPassword, String dbSecretId, Duration healthInterval, Duration routerProbeInterval, Duration drainDelay) {
+                 Secret dbPassword, String dbSecretId, Duration healthInterval, Duration routerProbeInterval, Duration drainDelay,
+                 AzureSqlTokenCallback dbTokens, FrontDoorGuard frontDoorGuard) {
 
     static final String ENV_DB = "HADR_DB";
     static final String ENV_DB_USER = "HADR_DB_USER";
     static final String ENV_DB_PASSWORD = "HADR_DB_PASSWORD";
     static final String ENV_DB_SECRET_ID = "HADR_DB_SECRET_ID";
+    static final String ENV_DB_AUTH = "HADR_DB_AUTH";
+    static final String ENV_DB_IDENTITY = "HADR_DB_IDENTITY_CLIENT_ID";
+    static final String ENV_FRONT_DOOR_ID = "HADR_FRONT_DOOR_ID";
 
     static final String USAGE = String.join("\n",
             "serve: one app instance",
-            "  --region NAME         region of this instance (env REGION_NAME on App Service, HADR_REGION; on OCI read from instance metadata)",
-            "  --zone NAME           availability zone / OCI availability and fault domain (env HADR_ZONE; on OCI from instance metadata), optional",
+            "  --region NAME         region of this instance (env HADR_REGION; else detected: App Service, Azure VM, OCI)",
+            "  --zone NAME           availability zone / OCI fault domain (env HADR_ZONE; else detected), optional",
             "  --port N              HTTP port (env PORT, default 8080)",
             "  --db NAME,REGION,URL  a database endpoint, repeat per region (env HADR_DB=\"a,region-a,jdbc:... b,region-b,jdbc:...\")",
             "  --db-user USER        database user (env HADR_DB_USER); the password only from env HADR_DB_PASSWORD",
             "  --db-secret-id OCID   on OCI: user and password from this Vault secret, read by instance principal and",
             "                        re-read when rotated (env HADR_DB_SECRET_ID), instead of HADR_DB_USER/HADR_DB_PASSWORD",
+            "  --db-auth password|entra-id  (env HADR_DB_AUTH) entra-id: Azure SQL with the app's managed identity, no password",
+            "  --db-identity-client-id ID   (env HADR_DB_IDENTITY_CLIENT_ID) a user-assigned identity's client id (entra-id)",
+            "  --front-door-id ID    (env HADR_FRONT_DOOR_ID) answer 403 unless X-Azure-FDID is this Front Door profile id (health paths excepted)",
             "  --health-interval D   how often health checks run (default 2s)",
             "  --router-probe-interval D  how often the DataSource probes database roles (default 1s)",
             "  --drain-delay D       on SIGTERM, readiness turns DOWN and the app keeps serving this long before it stops,",
@@ -87,18 +99,17 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
     }
 
     static AppConfig from(Options o) {
-        String region = o.string("region", null, "HADR_REGION", "REGION_NAME");
+        String region = o.string("region", null, "HADR_REGION");
         String zone = o.string("zone", null, "HADR_ZONE");
-        if (region == null || zone == null) { // the platform's own metadata (RegionDetectors: OCI instance metadata, ...)
-            RegionInfo detected = RegionInfo.custom().region(region).zone(zone).build();
-            if (region == null && !RegionInfo.UNKNOWN.equals(detected.region())) region = detected.region();
-            if (zone == null && !RegionInfo.UNKNOWN.equals(detected.zone())) zone = detected.zone();
+        if (region == null || region.isBlank() || zone == null) {
+            RegionInfo where = RegionInfo.custom().region(region).zone(zone).build(); // detectors: App Service, IMDS, ...
+            if (region == null || region.isBlank()) region = RegionInfo.UNKNOWN.equals(where.region()) ? null : where.region();
+            if (zone == null) zone = RegionInfo.UNKNOWN.equals(where.zone()) ? "-" : where.zone();
         }
         if (region == null || region.isBlank()) {
-            throw new ConfigException("the region is not set: pass --region NAME or set HADR_REGION (App Service sets REGION_NAME;"
-                    + " on OCI it comes from instance metadata, which did not answer)");
+            throw new ConfigException("the region is not set: pass --region NAME or set HADR_REGION (on Azure App Service, an Azure VM "
+                    + "or OCI it is detected)");
         }
-        if (zone == null) zone = "-";
         String host = o.string("host-name", localHostName(), "WEBSITE_SITE_NAME", "HOSTNAME");
         int port = o.port("port", 8080, "PORT");
         List<DbEndpoint> endpoints = new ArrayList<>();
@@ -109,24 +120,67 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
             throw new ConfigException("no database endpoint: pass --db NAME,REGION,JDBC_URL once per region or set " + ENV_DB
                     + " to such entries separated by spaces");
         }
-        AppSql.of(endpoints);
+        AppSql sql = AppSql.of(endpoints);
         Set<String> names = new HashSet<>();
         for (DbEndpoint e : endpoints) {
             if (!names.add(e.name())) {
                 throw new ConfigException("two database endpoints are named '" + e.name() + "': give each --db a different name");
             }
         }
-        String user = o.string("db-user", "postgres", ENV_DB_USER);
+        AzureSqlTokenCallback tokens = tokens(o, sql);
+        String user = o.string("db-user", tokens == null ? "postgres" : null, ENV_DB_USER);
         Secret password = new Secret(o.secretFromEnvironment(ENV_DB_PASSWORD));
         String secretId = o.string("db-secret-id", null, ENV_DB_SECRET_ID);
         if (secretId != null && !secretId.startsWith("ocid1.vaultsecret.")) {
             throw new ConfigException("--db-secret-id must be the OCID of an OCI Vault secret (ocid1.vaultsecret...), got '" + secretId + "'");
         }
+        if (secretId != null && tokens != null) {
+            throw new ConfigException("--db-secret-id (OCI Vault) and --db-auth entra-id (Azure) are two ways to sign in: keep one");
+        }
+        if (tokens != null && (user != null || password.reveal() != null)) {
+            throw new ConfigException(ENV_DB_AUTH + "=entra-id signs in with the app's managed identity: remove --db-user/" + ENV_DB_USER
+                    + " and " + ENV_DB_PASSWORD + " (the token replaces them)");
+        }
+        FrontDoorGuard guard = null;
+        String frontDoor = o.string("front-door-id", null, ENV_FRONT_DOOR_ID);
+        if (frontDoor != null) {
+            try {
+                guard = FrontDoorGuard.custom().frontDoorIds(frontDoor).healthPaths("/health", "/api/health").build();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--front-door-id: " + e.getMessage());
+            }
+        }
         Duration healthInterval = o.duration("health-interval", Duration.ofSeconds(2));
         Duration probe = o.duration("router-probe-interval", Duration.ofSeconds(1));
         Duration drain = o.duration("drain-delay", Duration.ZERO);
         o.rejectUnknown("serve");
-        return new AppConfig(region, zone, host, port, List.copyOf(endpoints), user, password, secretId, healthInterval, probe, drain);
+        return new AppConfig(region, zone, host, port, List.copyOf(endpoints), user, password, secretId, healthInterval, probe, drain,
+                tokens, guard);
+    }
+
+    /** The Entra ID token callback for {@code --db-auth entra-id}, or null for a password. */
+    static AzureSqlTokenCallback tokens(Options o, AppSql sql) {
+        String auth = o.string("db-auth", "password", ENV_DB_AUTH).toLowerCase(Locale.ROOT);
+        String clientId = o.string("db-identity-client-id", null, ENV_DB_IDENTITY);
+        switch (auth) {
+            case "password":
+                if (clientId != null) {
+                    throw new ConfigException("--db-identity-client-id is for --db-auth entra-id: set " + ENV_DB_AUTH + "=entra-id or remove it");
+                }
+                return null;
+            case "entra-id":
+                if (sql != AppSql.SQLSERVER) {
+                    throw new ConfigException("--db-auth entra-id is for Azure SQL (jdbc:sqlserver:// URLs); PostgreSQL endpoints sign in with a password");
+                }
+                try {
+                    return clientId == null ? AzureSqlTokenCallback.ofDefaults()
+                            : AzureSqlTokenCallback.custom().managedIdentityClientId(clientId).build();
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("--db-identity-client-id: " + e.getMessage());
+                }
+            default:
+                throw new ConfigException("--db-auth must be password or entra-id, got '" + auth + "'");
+        }
     }
 
     private static String localHostName() {

@@ -10,9 +10,11 @@ import io.hadr4j.oci.OciAuth;
 import io.hadr4j.oci.OciConnection;
 import io.hadr4j.oci.OciException;
 import io.hadr4j.oci.VaultCredentials;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -26,6 +28,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +57,7 @@ final class AppServer implements AutoCloseable {
         this.vault = vault;
         this.sql = AppSql.of(config.endpoints());
         this.database = new RoutedDatabase("app-" + config.region(), config.region(), config.endpoints(),
-                config.dbUser(), config.dbPassword(), vault, config.routerProbeInterval());
+                config.dbUser(), config.dbPassword(), vault, config.dbTokens(), config.routerProbeInterval());
         this.db = database.dataSource();
         this.health = HealthRegistry.of(HealthRegistryConfig.custom().interval(config.healthInterval())
                         .timeout(checkTimeout(config.healthInterval())).drainDelay(config.drainDelay()).build())
@@ -67,6 +70,9 @@ final class AppServer implements AutoCloseable {
         connector.setPort(config.port());
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
+        if (config.frontDoorGuard() != null) { // only Front Door's requests (and App Service's health check) reach the app
+            context.addFilter(new FilterHolder(config.frontDoorGuard()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         HealthServlet healthServlet = new HealthServlet(health, HealthServlet.loopbackCallers());
         context.addServlet(new ServletHolder(healthServlet), "/health/*");
         context.addServlet(new ServletHolder(healthServlet), "/api/health/*");
@@ -96,7 +102,7 @@ final class AppServer implements AutoCloseable {
             }
         }
         try {
-            RoutedDatabase.requireOneReachable(config.endpoints(), config.dbUser(), config.dbPassword(), vault);
+            RoutedDatabase.requireOneReachable(config.endpoints(), config.dbUser(), config.dbPassword(), vault, config.dbTokens());
         } catch (RuntimeException e) {
             if (vault != null) vault.close();
             throw e;

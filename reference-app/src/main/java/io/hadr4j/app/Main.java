@@ -3,6 +3,8 @@ package io.hadr4j.app;
 import io.hadr4j.app.Options.ConfigException;
 import io.hadr4j.core.drill.DrillReport;
 import io.hadr4j.core.drill.ShellCommandFault;
+import io.hadr4j.azure.AzureSqlTokenCallback;
+import io.hadr4j.core.drill.Fault;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -66,7 +68,9 @@ public final class Main {
                 "  --entry URL            the global entry (Front Door endpoint, load balancer)",
                 "  --db NAME,REGION,URL   the database endpoints, as for serve (user/password: HADR_DB_USER, HADR_DB_PASSWORD)",
                 "  --stop-app-command CMD, --switchover-command CMD, --failover-command CMD",
-                "                         shell commands that inject each fault; a step without one is reported as not run");
+                "                         shell commands that inject each fault; a step without one is reported as not run",
+                "  --db-auth entra-id     (env HADR_DB_AUTH) sign in to Azure SQL with Entra ID instead of HADR_DB_USER/HADR_DB_PASSWORD",
+                AzureDrill.USAGE);
     }
 
     public static void main(String[] args) {
@@ -156,17 +160,30 @@ public final class Main {
             throw new ConfigException("drill --entry also needs the database endpoints: --db NAME,REGION,JDBC_URL per region");
         }
         AppSql sql = AppSql.of(endpoints);
-        String user = o.string("db-user", "postgres", AppConfig.ENV_DB_USER);
+        AzureSqlTokenCallback tokens = AppConfig.tokens(o, sql);
+        String user = o.string("db-user", tokens == null ? "postgres" : null, AppConfig.ENV_DB_USER);
         AppConfig.Secret password = new AppConfig.Secret(o.secretFromEnvironment(AppConfig.ENV_DB_PASSWORD));
-        DrillCommand.Faults faults = new DrillCommand.Faults(
-                ShellCommandFault.of(DrillCommand.STOP_APP, o.string("stop-app-command", null)),
-                ShellCommandFault.of(DrillCommand.SWITCHOVER, o.string("switchover-command", null)),
-                ShellCommandFault.of(DrillCommand.FAILOVER, o.string("failover-command", null)),
-                () -> null);
+        String stopApp = o.string("stop-app-command", null);
+        String switchover = o.string("switchover-command", null);
+        String failover = o.string("failover-command", null);
+        AzureDrill.Settings azure = AzureDrill.from(o);
         o.rejectUnknown("drill");
-        RoutedDatabase.requireOneReachable(endpoints, user, password);
-        try (RoutedDatabase db = new RoutedDatabase("drill", endpoints.get(0).region(), endpoints, user, password,
+        if (azure != null && ((azure.appService() != null && stopApp != null) || (azure.failoverGroup() != null && (switchover != null || failover != null)))) {
+            throw new ConfigException("give each step either its --azure-* flag or its --*-command, not both");
+        }
+        AzureDrill.Selection onAzure = azure == null ? new AzureDrill.Selection(null, null, null, null)
+                : AzureDrill.select(azure, AzureDrill.Managers.defaultCredential(azure.tenant()), tokens, user, password);
+        AzureDrill.describe(onAzure).forEach(line -> out.println("on Azure: " + line));
+        RoutedDatabase.requireOneReachable(endpoints, user, password, null, tokens);
+        try (RoutedDatabase db = new RoutedDatabase("drill", endpoints.get(0).region(), endpoints, user, password, null, tokens,
                 java.time.Duration.ofSeconds(1))) {
+            DrillCommand.Faults faults = new DrillCommand.Faults(
+                    onAzure.stopApp() != null ? onAzure.stopApp() : ShellCommandFault.of(DrillCommand.STOP_APP, stopApp),
+                    onAzure.switchover() == null ? ShellCommandFault.of(DrillCommand.SWITCHOVER, switchover)
+                            // region A's app runs again from the switchover step on
+                            : onAzure.stopApp() == null ? onAzure.switchover() : AzureDrill.afterStarting(onAzure.stopApp(), onAzure.switchover()),
+                    onAzure.failover() != null ? onAzure.failover() : ShellCommandFault.of(DrillCommand.FAILOVER, failover),
+                    onAzure::backups);
             return DrillCommand.run(entry, db.dataSource(), sql, faults, settings, out);
         }
     }

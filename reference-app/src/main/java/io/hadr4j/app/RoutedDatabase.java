@@ -2,6 +2,8 @@ package io.hadr4j.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.hadr4j.azure.AzureSqlTokenCallback;
+import io.hadr4j.core.Secrets;
 import io.hadr4j.core.datasource.Endpoint;
 import io.hadr4j.core.datasource.RegionAwareDataSource;
 import io.hadr4j.core.datasource.Role;
@@ -34,12 +36,15 @@ final class RoutedDatabase implements AutoCloseable {
 
     RoutedDatabase(String name, String localRegion, List<AppConfig.DbEndpoint> endpoints, String user,
                    AppConfig.Secret password, Duration probeInterval) {
-        this(name, localRegion, endpoints, user, password, null, probeInterval);
+        this(name, localRegion, endpoints, user, password, null, null, probeInterval);
     }
 
-    /** With {@code vault} non-null the pools take user and password from it, a new version for each new connection. */
+    /**
+     * With {@code vault} non-null the pools take user and password from it, a new version for each new connection; with
+     * {@code tokens} non-null every pool signs in to Azure SQL with Entra ID tokens instead. At most one of the two.
+     */
     RoutedDatabase(String name, String localRegion, List<AppConfig.DbEndpoint> endpoints, String user,
-                   AppConfig.Secret password, VaultCredentials vault, Duration probeInterval) {
+                   AppConfig.Secret password, VaultCredentials vault, AzureSqlTokenCallback tokens, Duration probeInterval) {
         this.localRegion = localRegion;
         RouterConfig config;
         try {
@@ -56,6 +61,8 @@ final class RoutedDatabase implements AutoCloseable {
                 Properties timeouts = new Properties();
                 timeouts.putAll(AppSql.of(endpoints).timeouts);
                 h.setDataSource(vault.dataSource(e.jdbcUrl(), timeouts));
+            } else if (tokens != null) {
+                tokens.configure(h, e.jdbcUrl()); // SQLServerDataSource, its URL and the token callback
             } else {
                 h.setJdbcUrl(e.jdbcUrl());
                 h.setUsername(user);
@@ -126,10 +133,12 @@ final class RoutedDatabase implements AutoCloseable {
      * URL or password must stop an instance at startup, not at its first request.
      */
     static void requireOneReachable(List<AppConfig.DbEndpoint> endpoints, String user, AppConfig.Secret password) {
-        requireOneReachable(endpoints, user, password, null);
+        requireOneReachable(endpoints, user, password, null, null);
     }
 
-    static void requireOneReachable(List<AppConfig.DbEndpoint> endpoints, String user, AppConfig.Secret password, VaultCredentials vault) {
+    /** As above; with {@code vault} or {@code tokens}, each endpoint is tried with them instead of user and password. */
+    static void requireOneReachable(List<AppConfig.DbEndpoint> endpoints, String user, AppConfig.Secret password,
+                                    VaultCredentials vault, AzureSqlTokenCallback tokens) {
         List<String> failures = new ArrayList<>();
         for (AppConfig.DbEndpoint e : endpoints) {
             if (vault != null) {
@@ -143,19 +152,25 @@ final class RoutedDatabase implements AutoCloseable {
                 continue;
             }
             Properties p = new Properties();
-            p.setProperty("user", user);
-            if (password.reveal() != null) {
-                p.setProperty("password", password.reveal());
+            if (tokens != null) {
+                p.put("accessTokenCallback", tokens); // mssql-jdbc takes the callback object among its properties
+            } else {
+                p.setProperty("user", user);
+                if (password.reveal() != null) {
+                    p.setProperty("password", password.reveal());
+                }
             }
             p.putAll(AppSql.of(endpoints).timeouts);
             try (Connection c = DriverManager.getConnection(e.jdbcUrl(), p)) {
                 return;
             } catch (SQLException ex) {
-                failures.add(e.name() + " (" + e.jdbcUrl() + "): " + ex.getMessage());
+                failures.add(e.name() + " (" + e.jdbcUrl() + "): " + Secrets.safeMessage(ex));
             }
         }
         throw new Options.ConfigException("no database endpoint answers: " + String.join("; ", failures)
-                + ". Check the --db URLs (host, port, database), --db-user and " + AppConfig.ENV_DB_PASSWORD + ".");
+                + ". Check the --db URLs (host, port, database), "
+                + (tokens != null ? "and that the app's managed identity is a user of the database (CREATE USER ... FROM EXTERNAL PROVIDER)"
+                        : "--db-user and " + AppConfig.ENV_DB_PASSWORD) + ".");
     }
 
     @Override

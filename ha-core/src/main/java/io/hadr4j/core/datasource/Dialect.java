@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,17 +47,29 @@ public interface Dialect {
     /**
      * What an endpoint says about itself.
      *
-     * @param role  its role
-     * @param epoch a number that grows with every promotion (PostgreSQL timeline), or {@code null} if unknown
-     * @param lag    how far a secondary's applied data is behind its primary ({@link Duration#ZERO} for a
-     *               primary), or {@code null} if it cannot be measured (for example, replication not streaming)
-     * @param server which physical server answered (for example {@code "10.0.0.5:5432"} or the SQL Server name), or
-     *               {@code null}: two endpoints that reach the same server (a DNS listener and a direct name) are one
-     *               node, not a split brain
+     * @param role       its role
+     * @param epoch      a number that grows with every promotion (PostgreSQL timeline), or {@code null} if unknown
+     * @param lag        how far a secondary's applied data is behind its primary ({@link Duration#ZERO} for a
+     *                   primary), or {@code null} if it cannot be measured (for example, replication not streaming,
+     *                   or an Azure SQL geo-secondary, which does not know its own lag)
+     * @param server     which physical server answered (for example {@code "10.0.0.5:5432"} or the SQL Server name), or
+     *                   {@code null}: two endpoints that reach the same server (a DNS listener and a direct name) are one
+     *                   node, not a split brain
+     * @param partnerLag what a primary reports of its secondaries' lag, keyed by the {@code server} each secondary
+     *                   reports of itself (Azure SQL: {@code logical-server/database}, lower case); empty when the
+     *                   dialect or the endpoint reports none
      */
-    record Status(Role role, Long epoch, Duration lag, String server) {
+    record Status(Role role, Long epoch, Duration lag, String server, Map<String, Duration> partnerLag) {
+        public Status {
+            partnerLag = partnerLag == null ? Map.of() : Map.copyOf(partnerLag);
+        }
+
+        public Status(Role role, Long epoch, Duration lag, String server) {
+            this(role, epoch, lag, server, Map.of());
+        }
+
         public Status(Role role, Long epoch, Duration lag) {
-            this(role, epoch, lag, null);
+            this(role, epoch, lag, null, Map.of());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,9 +103,17 @@ final class Router implements AutoCloseable {
         }
     }
 
-    /** The result of one probe of one endpoint. */
-    record Observation(Role role, Long epoch, Duration lag, String server, Instant at, Duration took, String error) {
-        static final Observation NONE = new Observation(Role.UNKNOWN, null, null, null, null, null, null);
+    /**
+     * The result of one probe of one endpoint; partnerLag as in {@link Dialect.Status#partnerLag()}, lagFromPrimary
+     * whether lag is what a primary reported for this secondary (see {@link #fillLagFromPrimaries}).
+     */
+    record Observation(Role role, Long epoch, Duration lag, String server, Instant at, Duration took, String error,
+                       Map<String, Duration> partnerLag, boolean lagFromPrimary) {
+        static final Observation NONE = new Observation(Role.UNKNOWN, null, null, null, null, null, null, Map.of(), false);
+
+        Observation withLagFromPrimary(Duration reported) {
+            return new Observation(role, epoch, reported, server, at, took, error, partnerLag, reported != null);
+        }
     }
 
     /** The last change of the write endpoint after a loss of the primary. */
@@ -539,7 +548,7 @@ final class Router implements AutoCloseable {
             Dialect.Status s = f.get();
             node.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             node.confirmedNanos = started;
-            return new Observation(s.role(), s.epoch(), s.lag(), s.server(), Instant.now(), Duration.ofNanos(took), null);
+            return new Observation(s.role(), s.epoch(), s.lag(), s.server(), Instant.now(), Duration.ofNanos(took), null, s.partnerLag(), false);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (!recorded) node.breaker.onError(took, TimeUnit.NANOSECONDS, cause);
@@ -619,7 +628,7 @@ final class Router implements AutoCloseable {
 
     private static Observation down(Node node, String error, Duration took) {
         Observation last = node.seen;
-        return new Observation(Role.DOWN, last.epoch(), null, last.server(), Instant.now(), took, error);
+        return new Observation(Role.DOWN, last.epoch(), null, last.server(), Instant.now(), took, error, Map.of(), false);
     }
 
     // ---------------------------------------------------------------- deciding the route
@@ -641,9 +650,38 @@ final class Router implements AutoCloseable {
                 LOG.debug("{}: probe {}", config.name(), view(node).describe());
             }
         }
+        fillLagFromPrimaries();
         Route next = decide(roundStart);
         Route prev = ROUTE.getAndSet(this, next);
         announce(prev, next, roundStart);
+    }
+
+    /**
+     * A secondary that does not know its own lag (an Azure SQL geo-secondary) gets the lag a primary reports for it
+     * ({@link Dialect.Status#partnerLag()}, matched by the secondary's {@link Observation#server()}), so that reads
+     * can use it while it is fresh enough; again every round, so that it follows the primary's latest report and is
+     * unknown again when no primary reports it. Runs before {@link #decide}; changes nothing else.
+     */
+    private void fillLagFromPrimaries() {
+        Observation[] seen = new Observation[nodes.length];
+        for (int i = 0; i < nodes.length; i++) seen[i] = nodes[i].seen;
+        for (Node node : nodes) {
+            Observation o = node.seen;
+            if (o.role() != Role.SECONDARY || o.server() == null || (o.lag() != null && !o.lagFromPrimary())) continue;
+            Duration reported = lagReportedByPrimaries(o.server(), seen);
+            if (!Objects.equals(reported, o.lag())) node.seen = o.withLagFromPrimary(reported);
+        }
+    }
+
+    /** The lag the primaries among {@code all} report for the database {@code server} (the largest), or null. */
+    static Duration lagReportedByPrimaries(String server, Observation[] all) {
+        Duration max = null;
+        for (Observation o : all) {
+            if (o.role() != Role.PRIMARY) continue;
+            Duration d = o.partnerLag().get(server);
+            if (d != null && (max == null || d.compareTo(max) > 0)) max = d;
+        }
+        return max;
     }
 
     private void roleChanged(Node node, Observation old, Observation now) {

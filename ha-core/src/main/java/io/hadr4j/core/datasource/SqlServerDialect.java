@@ -5,18 +5,28 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * SQL Server and Azure SQL Database. Role from {@code DATABASEPROPERTYEX(DB_NAME(),'Updateability')} and, on
- * Azure SQL, the geo-replication role and lag from {@code sys.dm_geo_replication_link_status}: a geo-secondary is
+ * Azure SQL, the geo-replication role from {@code sys.dm_geo_replication_link_status}: a geo-secondary is
  * {@link Role#SECONDARY}, any other database that refuses writes {@link Role#READ_ONLY}. SQL Server has no
  * epoch the router could compare, so two endpoints that both claim primary make writes fail closed.
+ *
+ * <p>Lag: that view fills {@code replication_lag_sec} on the geo-primary only, one row per partner
+ * ({@code partner_server}, {@code partner_database}); on the geo-secondary it is NULL. So a primary's
+ * {@link Status#partnerLag()} carries its row for each partner, keyed as that partner reports its own
+ * {@link Status#server()} ({@code logical-server/database}, lower case, without a DNS suffix), and the router gives
+ * a secondary the lag its primary reports for it.
  */
 final class SqlServerDialect implements Dialect {
 
     private static final String ROLE = "SELECT CAST(DATABASEPROPERTYEX(DB_NAME(), 'Updateability') AS NVARCHAR(128)),"
             + " CAST(@@SERVERNAME AS NVARCHAR(256)) + '/' + DB_NAME()";
-    private static final String GEO = "SELECT TOP (1) role_desc, replication_lag_sec FROM sys.dm_geo_replication_link_status";
+    private static final String GEO = "SELECT CAST(role_desc AS NVARCHAR(60)), CAST(replication_lag_sec AS INT),"
+            + " CAST(partner_server AS NVARCHAR(256)), CAST(partner_database AS NVARCHAR(256)) FROM sys.dm_geo_replication_link_status";
 
     @Override
     public String name() {
@@ -32,23 +42,31 @@ final class SqlServerDialect implements Dialect {
             try (ResultSet rs = st.executeQuery(ROLE)) {
                 rs.next();
                 updateability = rs.getString(1);
-                server = rs.getString(2);
+                String s = rs.getString(2);
+                int slash = s == null ? -1 : s.lastIndexOf('/');
+                server = slash < 0 ? s : serverKey(s.substring(0, slash), s.substring(slash + 1));
             }
-            String geoRole = null;
+            boolean geoSecondary = false;
             Duration geoLag = null;
+            Map<String, Duration> partnerLag = new HashMap<>();
             try (ResultSet rs = st.executeQuery(GEO)) {
-                if (rs.next()) {
-                    geoRole = rs.getString(1);
+                while (rs.next()) { // one row per link: as primary for each partner, as secondary for its primary
+                    String role = rs.getString(1);
                     int sec = rs.getInt(2);
-                    geoLag = rs.wasNull() ? null : Duration.ofSeconds(sec);
+                    Duration lag = rs.wasNull() ? null : Duration.ofSeconds(Math.max(0, sec));
+                    if ("SECONDARY".equalsIgnoreCase(role)) {
+                        geoSecondary = true;
+                        geoLag = lag; // NULL on Azure SQL: only the primary knows
+                    } else if ("PRIMARY".equalsIgnoreCase(role) && lag != null && rs.getString(3) != null && rs.getString(4) != null) {
+                        partnerLag.merge(serverKey(rs.getString(3), rs.getString(4)), lag, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                    }
                 }
             } catch (SQLException e) {
                 // 208: the view does not exist (SQL Server, not Azure SQL); 297/300/229: no VIEW DATABASE STATE.
                 if (classify(e) == ErrorKind.CONNECTION_LOST) throw e;
             }
             boolean writable = "READ_WRITE".equalsIgnoreCase(updateability);
-            boolean geoSecondary = "SECONDARY".equalsIgnoreCase(geoRole);
-            if (writable && !geoSecondary) return new Status(Role.PRIMARY, null, Duration.ZERO, server);
+            if (writable && !geoSecondary) return new Status(Role.PRIMARY, null, Duration.ZERO, server, partnerLag);
             if (geoSecondary) return new Status(Role.SECONDARY, null, geoLag, server);
             // Read-only and no geo-secondary: a primary made read-only (ALTER DATABASE ... SET READ_ONLY), or a
             // geo-primary that refuses writes. Routing treats it like a secondary of unknown lag (no writes, no reads).
@@ -56,6 +74,18 @@ final class SqlServerDialect implements Dialect {
         } finally {
             if (!c.getAutoCommit()) c.rollback();
         }
+    }
+
+    /**
+     * How a database is named in {@link Status#server()} and {@link Status#partnerLag()}: {@code server/database},
+     * lower case, the server without a DNS suffix ({@code orders-sin.database.windows.net} is {@code orders-sin}), so
+     * that {@code @@SERVERNAME} on one side and {@code partner_server} on the other name the same database alike.
+     */
+    static String serverKey(String server, String database) {
+        String host = server.trim();
+        int dot = host.indexOf('.');
+        if (dot > 0) host = host.substring(0, dot);
+        return (host + "/" + database.trim()).toLowerCase(Locale.ROOT);
     }
 
     @Override
