@@ -276,6 +276,8 @@ final class DrillRun {
         if (db == null) {
             return List.of();
         }
+        // Acknowledged before the rows are read: a write acknowledged while they are read may be missing from what is read.
+        List<Long> ackedBefore = acknowledged.all();
         Set<Long> present;
         long deadline = now() + drill.stepTimeout().toMillis();
         while (true) {
@@ -290,7 +292,7 @@ final class DrillRun {
             }
         }
         List<Long> newlyLost = new ArrayList<>();
-        for (long seq : acknowledged.all()) {
+        for (long seq : ackedBefore) {
             if (!present.contains(seq) && lost.add(seq)) {
                 newlyLost.add(seq);
             }
