@@ -38,11 +38,12 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
     }
 
     /**
-     * One step. {@code rtoMillis} maps each layer to its recovery time; a step that did not run ({@code ran}
-     * false) has no measurements and says why in {@code note}.
+     * One step. {@code rtoMillis} maps each layer to its recovery time; {@code rpoFromMillis} is when the first lost
+     * write had been acknowledged (null when none was lost), and {@code rpoSeconds} the span from it to the last lost
+     * one; a step that did not run ({@code ran} false) has no measurements and says why in {@code note}.
      */
     public record StepResult(String name, boolean ran, Long startMillis, Long endMillis, Map<Layer, Long> rtoMillis,
-                             Integer rpoLostWrites, Double rpoSeconds, Boolean passed, String note) {
+                             Integer rpoLostWrites, Double rpoSeconds, Long rpoFromMillis, Boolean passed, String note) {
         public StepResult {
             if (rtoMillis != null) {
                 Map<Layer, Long> copy = new EnumMap<>(Layer.class);
@@ -51,8 +52,14 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
             }
         }
 
+        /** A step without the time of its first lost write. */
+        public StepResult(String name, boolean ran, Long startMillis, Long endMillis, Map<Layer, Long> rtoMillis,
+                          Integer rpoLostWrites, Double rpoSeconds, Boolean passed, String note) {
+            this(name, ran, startMillis, endMillis, rtoMillis, rpoLostWrites, rpoSeconds, null, passed, note);
+        }
+
         static StepResult notRun(String name, String why) {
-            return new StepResult(name, false, null, null, null, null, null, null, why);
+            return new StepResult(name, false, null, null, null, null, null, null, null, why);
         }
 
         /** One line: the step, its RTO per layer, its RPO and its verdict. */
@@ -101,6 +108,7 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
             }
             step.put("rpoLostWrites", s.rpoLostWrites());
             step.put("rpoSeconds", s.rpoSeconds());
+            step.put("rpoFromMillis", s.rpoFromMillis());
             step.put("passed", s.passed());
             step.put("note", s.note());
             stepList.add(step);

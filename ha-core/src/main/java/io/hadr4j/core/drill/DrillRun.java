@@ -146,12 +146,12 @@ final class DrillRun {
             rto.put(layer, window.rtoMillis(layer));
         }
         rto.putAll(otherRto);
-        double rpoSeconds = lostWrites.isEmpty() ? 0
-                : (acknowledged.at(lostWrites.get(lostWrites.size() - 1)) - acknowledged.at(lostWrites.get(0))) / 1000.0;
+        Long rpoFrom = lostWrites.isEmpty() ? null : acknowledged.at(lostWrites.get(0));
+        double rpoSeconds = lostWrites.isEmpty() ? 0 : (acknowledged.at(lostWrites.get(lostWrites.size() - 1)) - rpoFrom) / 1000.0;
         long slowest = rto.values().stream().mapToLong(Long::longValue).max().orElse(0);
         boolean passed = ok && drill.objectives().met(slowest, rpoSeconds);
         DrillReport.StepResult step = new DrillReport.StepResult(name, true, window.start(), window.end(), rto, lostWrites.size(),
-                rpoSeconds, passed, note);
+                rpoSeconds, rpoFrom, passed, note);
         progress("  " + step.summary());
         return step;
     }
@@ -255,7 +255,10 @@ final class DrillRun {
      * latest operation succeeded, or until {@code deadline}; true if it got there.
      */
     private boolean awaitSteady(long from, long deadline) throws InterruptedException {
-        long settle = drill.settle().toMillis();
+        return awaitSteady(from, deadline, drill.settle().toMillis());
+    }
+
+    private boolean awaitSteady(long from, long deadline, long settle) throws InterruptedException {
         while (now() < deadline) {
             if (samples.steady(from, settle)) {
                 return true;
@@ -266,7 +269,7 @@ final class DrillRun {
     }
 
     private void awaitSteady(String phase) throws InterruptedException {
-        if (!awaitSteady(now(), now() + drill.stepTimeout().toMillis())) {
+        if (!awaitSteady(now(), now() + drill.stepTimeout().toMillis(), drill.warmUp().toMillis())) {
             throw new IllegalStateException("the workload did not run failure-free during " + phase + "; last operations: " + samples.recent());
         }
     }
