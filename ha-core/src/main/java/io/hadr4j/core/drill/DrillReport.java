@@ -23,7 +23,7 @@ import java.util.Map;
  * (ISO-8601 instants).
  */
 public record DrillReport(String startedAt, String finishedAt, String entry, long rtoObjectiveMillis, double rpoObjectiveSeconds,
-                          boolean passed, List<StepResult> steps, List<Bucket> timeline) {
+                          boolean passed, List<StepResult> steps, List<Bucket> timeline) implements DrillOutcome {
     public static final String JSON_FILE = "drill-report.json";
     public static final String HTML_FILE = "drill-report.html";
 
@@ -77,6 +77,7 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
     }
 
     /** Every step's {@link StepResult#summary()}, one a line, and the verdict. */
+    @Override
     public String summary() {
         StringBuilder sb = new StringBuilder();
         for (StepResult s : steps) {
@@ -85,8 +86,19 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
         return sb.append(passed ? "all steps met the objectives" : "some steps missed the objectives").toString();
     }
 
+    /** {@value #JSON_FILE} and {@value #HTML_FILE}. */
+    @Override
+    public List<String> files() {
+        return List.of(JSON_FILE, HTML_FILE);
+    }
+
     /** The report as JSON (fields without a value left out). */
     public String toJson() {
+        return Json.pretty(toMap());
+    }
+
+    /** The report as the maps and lists {@link #toJson()} writes. */
+    Map<String, Object> toMap() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("startedAt", startedAt);
         json.put("finishedAt", finishedAt);
@@ -124,7 +136,7 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
             buckets.add(bucket);
         }
         json.put("timeline", buckets);
-        return Json.pretty(json);
+        return json;
     }
 
     /** The self-contained HTML page: the report's JSON inside, drawn by the page's own script. */
@@ -143,6 +155,7 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
     }
 
     /** Writes {@value #JSON_FILE} and {@value #HTML_FILE} into {@code dir} (created when missing) and returns the HTML file. */
+    @Override
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(JSON_FILE), toJson(), StandardCharsets.UTF_8);
