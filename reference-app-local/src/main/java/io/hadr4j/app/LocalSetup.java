@@ -81,8 +81,8 @@ final class LocalSetup implements AutoCloseable {
                 app.awaitServing(Duration.ofSeconds(90));
             }
             setup.entry = GlobalEntry.start(settings.entryPort(), settings.probe(), List.of(
-                    new GlobalEntry.Origin("a", setup.apps.get("a").uri(), settings.priorityA()),
-                    new GlobalEntry.Origin("b", setup.apps.get("b").uri(), settings.priorityB())));
+                    new GlobalEntry.Origin("a", setup.apps.get("a").uri(), settings.priorityA(), GlobalEntry.Origin.MAX_WEIGHT),
+                    new GlobalEntry.Origin("b", setup.apps.get("b").uri(), settings.priorityB(), GlobalEntry.Origin.MAX_WEIGHT)));
             return setup;
         } catch (Exception | Error e) {
             setup.close();

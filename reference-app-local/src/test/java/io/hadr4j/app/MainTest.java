@@ -77,7 +77,7 @@ class MainTest {
             Options.ConfigException e = assertThrows(Options.ConfigException.class,
                     () -> GlobalEntry.start(taken.getLocalPort(), new GlobalEntry.ProbeSettings("/health", "HEAD",
                             Duration.ofSeconds(1), 4, 3, Duration.ofMillis(500)), List.of(
-                            new GlobalEntry.Origin("a", URI.create("http://127.0.0.1:1"), 1))));
+                            new GlobalEntry.Origin("a", URI.create("http://127.0.0.1:1"), 1, 1000))));
             assertTrue(e.getMessage().contains("cannot listen on port " + taken.getLocalPort()) && e.getMessage().contains("pass --port"), e.getMessage());
         }
     }
