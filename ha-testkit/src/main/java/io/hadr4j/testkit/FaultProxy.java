@@ -28,7 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       passing bytes in both directions. Clients wait until their own timeouts.</li>
  *   <li>{@link #delay(Duration)}: every forwarded chunk waits that long.</li>
  *   <li>{@link #heal()}: back to normal; stalled connections resume.</li>
+ *   <li>{@link #retarget(int)}: new connections go to another server from now on, as when a DNS name is moved to a
+ *       server that replaces a lost one.</li>
  * </ul>
+ *
+ * <p>Each testkit node has one ({@link PgNode#proxy()}); {@link #to(String, int)} makes one of your own, for example
+ * for a database that does not exist yet: {@link #refuse()} it until the server is there, then {@link #retarget(int)}
+ * and {@link #heal()}.
  */
 public final class FaultProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FaultProxy.class);
@@ -37,7 +43,7 @@ public final class FaultProxy implements AutoCloseable {
     private enum Mode { FORWARD, REFUSE, STALL }
 
     private final String name;
-    private final int targetPort;
+    private volatile int targetPort;
     private final int port;
     private final ExecutorService threads;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -66,6 +72,27 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Could not open a loopback proxy port for node " + name, e);
         }
+    }
+
+    /** A proxy on a free loopback port that forwards to {@code targetPort} on loopback; {@link #close()} it when done. */
+    public static FaultProxy to(String name, int targetPort) {
+        if (name == null || name.isBlank() || targetPort < 1 || targetPort > 65535) {
+            throw new IllegalArgumentException("a proxy needs a name for its log lines and a target port from 1 to 65535, got '"
+                    + name + "', " + targetPort);
+        }
+        return new FaultProxy(name, targetPort);
+    }
+
+    /**
+     * Forwards new connections to {@code targetPort} on loopback from now on; connections already open stay with the
+     * server they reached.
+     */
+    public void retarget(int targetPort) {
+        if (targetPort < 1 || targetPort > 65535) {
+            throw new IllegalArgumentException("the target port must be from 1 to 65535, got " + targetPort);
+        }
+        this.targetPort = targetPort;
+        log.info("proxy {}: new connections go to port {}", name, targetPort);
     }
 
     /** The port clients connect to. */

@@ -43,6 +43,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * hook for clusters left open.
  */
 public final class TwoRegionPostgres implements AutoCloseable {
+    /**
+     * The primaries' {@code archive_timeout}: with writes going on, a WAL segment reaches the archive at least this
+     * often, so a restore from the archive alone loses at most about this much.
+     */
+    public static final Duration ARCHIVE_TIMEOUT = Duration.ofSeconds(5);
     static final String USER = "postgres";
     static final String DATABASE = "app";
     private static final Logger log = LoggerFactory.getLogger(TwoRegionPostgres.class);
@@ -119,8 +124,10 @@ public final class TwoRegionPostgres implements AutoCloseable {
                 + "wal_receiver_timeout = '10s'\n"
                 + "wal_retrieve_retry_interval = '200ms'\n"
                 + "archive_mode = on\n"
-                + "archive_command = 'test ! -f \"" + arch + "/%f\" && cp \"%p\" \"" + arch + "/%f\"'\n"
-                + "archive_timeout = '5s'\n"
+                // Copied under a temporary name and renamed: a server killed while archiving leaves no partial segment.
+                + "archive_command = 'test ! -f \"" + arch + "/%f\" && cp \"%p\" \"" + arch + "/%f.part\" && mv \"" + arch
+                + "/%f.part\" \"" + arch + "/%f\"'\n"
+                + "archive_timeout = '" + ARCHIVE_TIMEOUT.toSeconds() + "s'\n"
                 + "restore_command = 'cp \"" + arch + "/%f\" \"%p\"'\n"
                 + "max_connections = 200\n"
                 + "shared_buffers = '32MB'\n"

@@ -134,4 +134,27 @@ class FaultProxyTest {
             assertTrue(ms >= 380, "a round trip crosses the proxy twice, each delayed 200 ms; took " + ms + " ms");
         }
     }
+
+    /** A proxy of one's own, for a server that does not exist yet: refused until it is retargeted and healed. */
+    @Test
+    void aProxyOfOnesOwnIsRetargetedToAnotherServer() throws Exception {
+        try (FaultProxy later = FaultProxy.to("later", db.nodeB().port())) {
+            later.refuse();
+            Properties p = new Properties();
+            p.setProperty("user", node.user());
+            p.setProperty("password", node.password());
+            p.setProperty("connectTimeout", "2");
+            String url = "jdbc:postgresql://127.0.0.1:" + later.port() + "/" + node.database();
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(url, p).close(), "refused while there is no server");
+            later.retarget(node.port());
+            later.heal();
+            try (Connection c = DriverManager.getConnection(url, p); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                assertFalse(rs.getBoolean(1), "the proxy now leads to node a, the primary (it was made for b, the standby)");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> FaultProxy.to(" ", 1));
+        assertThrows(IllegalArgumentException.class, () -> node.proxy().retarget(0));
+    }
 }

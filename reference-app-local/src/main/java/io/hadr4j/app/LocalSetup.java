@@ -1,9 +1,14 @@
 package io.hadr4j.app;
 
+import io.hadr4j.core.backup.Backup;
+import io.hadr4j.core.backup.RestoreRequest;
 import io.hadr4j.postgres.PgFiles;
 import io.hadr4j.postgres.PgServer;
 import io.hadr4j.postgres.PostgresBackupConfig;
+import io.hadr4j.postgres.PostgresBackupService;
+import io.hadr4j.postgres.PostgresRestoredDatabase;
 import io.hadr4j.testkit.DrillFaults;
+import io.hadr4j.testkit.FaultProxy;
 import io.hadr4j.testkit.PgNode;
 import io.hadr4j.testkit.TwoRegionPostgres;
 import org.slf4j.Logger;
@@ -20,17 +25,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Everything {@code local} runs: the testkit's two-region PostgreSQL (region A primary, region B standby),
- * one app process per region (the same classpath, command {@code serve}), each reaching both database nodes
- * through the testkit's fault proxies, and a {@link GlobalEntry} with region A's app at priority 1 and region
- * B's at priority 2. {@link #close()} destroys the app processes, stops the entry and the database, and deletes
- * the work directory (app logs, backups) unless {@code -Dhadr4j.pg.keep=true}.
+ * Everything {@code local} runs, as its {@link Strategy} says: the testkit's two-region PostgreSQL (region A primary;
+ * region B a synchronous or asynchronous standby, or, for {@code cold}, no server but region A's base backup and WAL
+ * archive), one app process per region that runs before a disaster (the same classpath, command {@code serve}), each
+ * reaching both database endpoints through fault proxies, and a {@link GlobalEntry} with region A's and region B's app
+ * as origins at the strategy's priorities and the weights given. Region B's app and database that a strategy does not
+ * run yet are planned (their ports fixed, the entry and the endpoints pointing at them) and started by
+ * {@link #startRegionBApp} and {@link #restoreRegionB} when the region-loss drill fails over. {@link #close()} destroys
+ * the app processes, stops the entry and the database (and a restored copy), and deletes the work directory (app logs,
+ * backups) unless {@code -Dhadr4j.pg.keep=true}.
  */
 final class LocalSetup implements AutoCloseable {
     static final String REGION_A = "region-a";
@@ -38,56 +49,115 @@ final class LocalSetup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalSetup.class);
 
     /** How {@code local} is set up; the timings are short in tests. */
-    record Settings(int entryPort, GlobalEntry.ProbeSettings probe, int priorityA, int priorityB, Duration healthInterval,
-                    Duration routerProbeInterval) {
+    record Settings(int entryPort, GlobalEntry.ProbeSettings probe, Strategy strategy, int priorityA, int priorityB, int weightA,
+                    int weightB, Duration healthInterval, Duration routerProbeInterval) {
         static final String USAGE = String.join("\n",
+                "  --strategy S               " + Strategy.ids() + " (default " + Strategy.DEFAULT + "): which parts",
+                "                             of region B run before a disaster, and how the entry routes (see README)",
                 "  --port N                   port of the global entry (default 8080; 0 for any free port)",
                 "  --probe-path P             Front Door healthProbeSettings.probePath (default /health)",
                 "  --probe-method HEAD|GET    probeRequestType (default HEAD)",
                 "  --probe-interval D         probeIntervalInSeconds, as a duration (default 2s)",
                 "  --sample-size N            loadBalancingSettings.sampleSize (default 4)",
                 "  --successful-samples N     loadBalancingSettings.successfulSamplesRequired (default 3)",
+                "  --latency-sensitivity D    additionalLatencyInMilliseconds: origins this close to the fastest probe latency",
+                "                             share traffic (default " + GlobalEntry.ProbeSettings.DEFAULT_LATENCY_SENSITIVITY.toMillis()
+                        + "ms; 0: only the fastest)",
                 "  --probe-timeout D          how long a probe may take (default 1s)",
-                "  --priority-a N, --priority-b N  origin priorities, 1 (first) to 5 as in Front Door (default 1 and 2)",
+                "  --priority-a N, --priority-b N  origin priorities, 1 (first) to 5 as in Front Door (default: the strategy's,",
+                "                             1 and 1 for active-active, else 1 and 2)",
+                "  --weight-a N, --weight-b N origin weights, 1 to 1000 as in Front Door (default 1000 each): origins of equal",
+                "                             priority share traffic in the ratio of their weights",
                 "  --health-interval D        how often each app runs its health checks (default 2s)",
-                "  --router-probe-interval D  how often each app's DataSource probes database roles (default 1s)");
+                "  --router-probe-interval D  how often each app's DataSource probes database roles (default 1s)",
+                "  drill --strategy S         the region-loss drill of strategy S instead of the four-step drill; writes",
+                "                             drill-comparison.json/.html",
+                "  drill --compare            the region-loss drill of all four strategies, one after another, in one report");
 
+        Settings {
+            strategy.checkPriorities(priorityA, priorityB);
+        }
+
+        /** The flags, for the strategy {@code --strategy} names (default active-passive). */
         static Settings from(Options o) {
-            return new Settings(o.port("port", 8080), GlobalEntry.ProbeSettings.from(o),
-                    GlobalEntry.Origin.priority(o, "priority-a", 1), GlobalEntry.Origin.priority(o, "priority-b", 2), o.duration("health-interval", Duration.ofSeconds(2)), o.duration("router-probe-interval", Duration.ofSeconds(1)));
+            return from(o, Strategy.from(o));
+        }
+
+        /** The flags, for {@code strategy}: its priorities unless the flags give others (which must suit it). */
+        static Settings from(Options o, Strategy strategy) {
+            return new Settings(o.port("port", 8080), GlobalEntry.ProbeSettings.from(o), strategy,
+                    GlobalEntry.Origin.priority(o, "priority-a", strategy.priorityA), GlobalEntry.Origin.priority(o, "priority-b", strategy.priorityB),
+                    GlobalEntry.Origin.weight(o, "weight-a", GlobalEntry.Origin.MAX_WEIGHT), GlobalEntry.Origin.weight(o, "weight-b", GlobalEntry.Origin.MAX_WEIGHT),
+                    o.duration("health-interval", Duration.ofSeconds(2)), o.duration("router-probe-interval", Duration.ofSeconds(1)));
+        }
+
+        /** Short timings and the strategy's priorities, for tests. */
+        static Settings forTests(GlobalEntry.ProbeSettings probe, Strategy strategy) {
+            return new Settings(0, probe, strategy, strategy.priorityA, strategy.priorityB, GlobalEntry.Origin.MAX_WEIGHT,
+                    GlobalEntry.Origin.MAX_WEIGHT, Duration.ofMillis(500), Duration.ofMillis(500));
         }
     }
 
     private final Path workDir;
     private final TwoRegionPostgres db;
+    private final Settings settings;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, AppProcess> apps = new LinkedHashMap<>();
     private GlobalEntry entry;
+    /** Cold only: region A's backups, region B's database address (refusing until the restore), and the restored copy. */
+    private PostgresBackupService backups;
+    private FaultProxy regionBDatabase;
+    private volatile PostgresRestoredDatabase restored;
+    /** When the restore finished, before region B's database address led to it: nothing had written to the copy yet. */
+    private volatile Instant restoredAt;
 
-    private LocalSetup(Path workDir, TwoRegionPostgres db) {
+    private LocalSetup(Path workDir, TwoRegionPostgres db, Settings settings) {
         this.workDir = workDir;
         this.db = db;
+        this.settings = settings;
     }
 
     static LocalSetup start(Settings settings, PrintStream out) throws Exception {
+        Strategy strategy = settings.strategy();
         // Traversable by the PostgreSQL servers' user: restored copies live under it.
         Path workDir = Files.createTempDirectory("hadr4j-local-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        out.println("starting the two-region database (region A primary, region B standby) ...");
-        LocalSetup setup = new LocalSetup(workDir, TwoRegionPostgres.builder().regions(REGION_A, REGION_B).build().start());
+        out.println("strategy " + strategy + ": " + strategy.description);
+        out.println("starting the two-region database (region A primary, region B " + (strategy.standby == Strategy.Standby.NONE
+                ? "none: backups only" : strategy.standby == Strategy.Standby.SYNCHRONOUS ? "synchronous standby" : "standby") + ") ...");
+        LocalSetup setup = new LocalSetup(workDir, TwoRegionPostgres.builder().regions(REGION_A, REGION_B)
+                .synchronousReplication(strategy.standby == Strategy.Standby.SYNCHRONOUS).build().start(), settings);
         try {
-            out.println("starting one app process per region (logs in " + workDir + ") ...");
-            setup.startApp("a", REGION_A, settings);
-            setup.startApp("b", REGION_B, settings);
+            if (strategy.standby == Strategy.Standby.NONE) {
+                setup.db.nodeB().stop(); // no database in region B: what it will have is restored from region A's backups
+                setup.regionBDatabase = FaultProxy.to("region-b-database", setup.db.nodeB().port());
+                setup.regionBDatabase.refuse();
+                setup.backups = new PostgresBackupService(setup.backupConfig(setup.db.nodeA()));
+                out.println("taking region A's base backup (the WAL archive adds a segment at least every 5 s) ...");
+                setup.backups.takeBackup();
+            }
+            setup.ports.put("a", freePort());
+            setup.ports.put("b", freePort());
+            out.println("starting " + (strategy.regionBAppRuns ? "one app process per region" : "region A's app process (region B's starts at the failover)")
+                    + " (logs in " + workDir + ") ...");
+            setup.startApp("a", REGION_A);
+            if (strategy.regionBAppRuns) {
+                setup.startApp("b", REGION_B);
+            }
             for (AppProcess app : setup.apps.values()) {
                 app.awaitServing(Duration.ofSeconds(90));
             }
             setup.entry = GlobalEntry.start(settings.entryPort(), settings.probe(), List.of(
-                    new GlobalEntry.Origin("a", setup.apps.get("a").uri(), settings.priorityA()),
-                    new GlobalEntry.Origin("b", setup.apps.get("b").uri(), settings.priorityB())));
+                    new GlobalEntry.Origin("a", setup.appUri("a"), settings.priorityA(), settings.weightA()),
+                    new GlobalEntry.Origin("b", setup.appUri("b"), settings.priorityB(), settings.weightB())));
             return setup;
         } catch (Exception | Error e) {
             setup.close();
             throw e;
         }
+    }
+
+    Strategy strategy() {
+        return settings.strategy();
     }
 
     TwoRegionPostgres database() {
@@ -98,19 +168,29 @@ final class LocalSetup implements AutoCloseable {
         return entry.uri();
     }
 
+    /** Where region {@code name}'s app ("a" or "b") listens, or will once started. */
     URI appUri(String name) {
-        return app(name).uri();
+        Integer port = ports.get(name);
+        if (port == null) {
+            throw new IllegalArgumentException("no app '" + name + "': the apps are " + ports.keySet());
+        }
+        return URI.create("http://127.0.0.1:" + port);
     }
 
     GlobalEntry entry() {
         return entry;
     }
 
-    /** The database endpoints as the apps see them: through each node's fault proxy. */
+    /**
+     * The database endpoints as the apps see them: through each node's fault proxy; for {@code cold}, region B's is the
+     * address its restored database will have (refused until then).
+     */
     List<AppConfig.DbEndpoint> dbEndpoints() {
         List<AppConfig.DbEndpoint> out = new ArrayList<>();
         for (PgNode n : db.nodes()) {
-            out.add(new AppConfig.DbEndpoint(n.name(), n.region(), n.jdbcUrl()));
+            String url = n == db.nodeB() && regionBDatabase != null
+                    ? "jdbc:postgresql://127.0.0.1:" + regionBDatabase.port() + "/" + n.database() : n.jdbcUrl();
+            out.add(new AppConfig.DbEndpoint(n.name(), n.region(), url));
         }
         return out;
     }
@@ -128,8 +208,81 @@ final class LocalSetup implements AutoCloseable {
      * work directory; servers run as the testkit's PostgreSQL user.
      */
     PostgresBackupConfig backupConfig() throws IOException {
-        PgNode primary = db.primary();
-        return db.backupConfig(primary, Files.createDirectories(workDir.resolve("backup-" + primary.name()))).build();
+        return backupConfig(db.primary());
+    }
+
+    private PostgresBackupConfig backupConfig(PgNode source) throws IOException {
+        return db.backupConfig(source, Files.createDirectories(workDir.resolve("backup-" + source.name()))).build();
+    }
+
+    /**
+     * What runs now that costs: app processes, database servers, and the base backups kept (for the report's cost
+     * drivers).
+     */
+    Map<String, Integer> running() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("app instances", (int) apps.values().stream().filter(a -> a.process.isAlive()).count());
+        PostgresRestoredDatabase copy = restored;
+        m.put("database servers", (int) db.nodes().stream().filter(PgNode::isRunning).count() + (copy != null && copy.isRunning() ? 1 : 0));
+        m.put("base backups", backups == null ? 0 : backups.listBackups().size());
+        return m;
+    }
+
+    /** Region A lost at once: its app process killed (SIGKILL), its database server killed (kill -9). */
+    void loseRegionA() {
+        app("a").stop(true);
+        db.nodeA().kill();
+    }
+
+    /** Region B's standby promoted: region B's database takes the writes. */
+    void promoteRegionB() {
+        db.failover();
+    }
+
+    /**
+     * Region B's database, restored from region A's newest base backup and the WAL archive up to the newest point the
+     * archive holds, reachable from then on at region B's database address; returns the restored copy.
+     */
+    PostgresRestoredDatabase restoreRegionB(Duration timeout) {
+        if (backups == null) {
+            throw new IllegalStateException("strategy " + strategy() + " keeps a standby in region B: nothing to restore");
+        }
+        Instant newest = backups.restoreWindow().latest();
+        PostgresRestoredDatabase copy = backups.restore(RestoreRequest.builder().targetName("region-b").pointInTime(newest)
+                .timeout(timeout).build());
+        restored = copy;
+        restoredAt = Instant.now();
+        regionBDatabase.retarget(copy.port());
+        regionBDatabase.heal();
+        return copy;
+    }
+
+    /** The base backup a {@code cold} restore starts from; empty for the other strategies. */
+    Optional<Backup> baseBackup() {
+        if (backups == null) {
+            return Optional.empty();
+        }
+        List<Backup> all = backups.listBackups();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** The restored region B database of a {@code cold} failover, once restored. */
+    Optional<PostgresRestoredDatabase> restored() {
+        return Optional.ofNullable(restored);
+    }
+
+    /** When the {@code cold} restore had finished, before anything could write to the copy; empty before. */
+    Optional<Instant> restoredAt() {
+        return Optional.ofNullable(restoredAt);
+    }
+
+    /** Starts region B's app (the scale-up of warm and cold) and returns once it is ready. */
+    void startRegionBApp(Duration timeout) throws IOException, InterruptedException {
+        if (apps.containsKey("b")) {
+            throw new IllegalStateException("region B's app already runs (pid " + apps.get("b").process.pid() + ")");
+        }
+        startApp("b", REGION_B);
+        apps.get("b").awaitServing(timeout);
     }
 
     /** Kills the app process of region {@code name} ("a" or "b"): SIGKILL when {@code forcibly}, else SIGTERM. */
@@ -146,20 +299,30 @@ final class LocalSetup implements AutoCloseable {
         return app(name).process.toHandle();
     }
 
+    /** Whether region {@code name}'s app process runs (false when it was never started). */
     boolean appAlive(String name) {
-        return app(name).process.isAlive();
+        AppProcess app = apps.get(name);
+        return app != null && app.process.isAlive();
     }
 
     String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append("global entry:   ").append(entry.uri()).append("  (Front Door-style probes: ").append(entry.describe()).append(")\n");
-        for (AppProcess app : apps.values()) {
-            sb.append("app ").append(app.name).append(" (").append(app.region).append("): ").append(app.uri())
-                    .append("  pid ").append(app.process.pid()).append(", log ").append(app.log).append('\n');
+        sb.append("strategy:       ").append(strategy()).append(" (").append(strategy().description).append(")\n");
+        sb.append("global entry:   ").append(entry.uri()).append("  (Front Door-style probes and routing: ").append(entry.describe()).append(")\n");
+        for (String name : ports.keySet()) {
+            AppProcess app = apps.get(name);
+            sb.append("app ").append(name).append(" (").append(name.equals("a") ? REGION_A : REGION_B).append("): ").append(appUri(name));
+            sb.append(app == null ? "  not running (started at the failover)"
+                    : "  pid " + app.process.pid() + ", log " + app.log).append('\n');
         }
-        for (PgNode n : db.nodes()) {
-            sb.append("database ").append(n.name()).append(" (").append(n.region()).append(", ").append(n.role())
-                    .append("): ").append(n.jdbcUrl()).append("  user ").append(n.user()).append('\n');
+        List<AppConfig.DbEndpoint> endpoints = dbEndpoints();
+        for (int i = 0; i < db.nodes().size(); i++) {
+            PgNode n = db.nodes().get(i);
+            boolean planned = n == db.nodeB() && regionBDatabase != null;
+            sb.append("database ").append(n.name()).append(" (").append(n.region()).append(", ")
+                    .append(planned ? (restored == null ? "none yet: restored from region A's backups at the failover" : "restored, PRIMARY")
+                            : n.role())
+                    .append("): ").append(endpoints.get(i).jdbcUrl()).append("  user ").append(n.user()).append('\n');
         }
         return sb.toString();
     }
@@ -172,8 +335,8 @@ final class LocalSetup implements AutoCloseable {
         return app;
     }
 
-    private void startApp(String name, String region, Settings settings) throws IOException {
-        int port = freePort();
+    private void startApp(String name, String region) throws IOException {
+        int port = ports.get(name);
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
                 "--region", region, "--port", Integer.toString(port),
@@ -198,6 +361,12 @@ final class LocalSetup implements AutoCloseable {
         }
         if (entry != null) {
             entry.close();
+        }
+        if (restored != null) {
+            restored.drop();
+        }
+        if (regionBDatabase != null) {
+            regionBDatabase.close();
         }
         db.close();
         if (Boolean.getBoolean("hadr4j.pg.keep")) {

@@ -118,7 +118,7 @@ class DrillTest {
     @Test
     void drillsADeploymentGivenByUrlsWithACommandPerFault(@TempDir Path out) throws Exception {
         GlobalEntry.ProbeSettings probe = new GlobalEntry.ProbeSettings("/health", "HEAD", Duration.ofMillis(300), 4, 3, Duration.ofMillis(250));
-        try (LocalSetup setup = LocalSetup.start(new LocalSetup.Settings(0, probe, 1, 2, Duration.ofMillis(500), Duration.ofMillis(500)),
+        try (LocalSetup setup = LocalSetup.start(LocalSetup.Settings.forTests(probe, Strategy.ACTIVE_PASSIVE),
                 new PrintStream(OutputStream.nullOutputStream()))) {
             List<String> args = new ArrayList<>(List.of("drill", "--out", out.toString(), "--entry", setup.entryUri().toString(),
                     "--db-user", setup.dbUser(), "--request-interval", "50ms", "--settle", "2s", "--step-timeout", "60s",

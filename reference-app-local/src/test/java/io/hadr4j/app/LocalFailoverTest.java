@@ -34,7 +34,7 @@ class LocalFailoverTest {
     void entryMovesToRegionBWhenRegionAsAppProcessIsKilled() throws Exception {
         ProcessHandle appB;
         GlobalEntry.ProbeSettings probe = new GlobalEntry.ProbeSettings("/health", "HEAD", Duration.ofMillis(300), 4, 3, Duration.ofMillis(500));
-        try (LocalSetup setup = LocalSetup.start(new LocalSetup.Settings(0, probe, 1, 2, Duration.ofMillis(500), Duration.ofMillis(500)),
+        try (LocalSetup setup = LocalSetup.start(LocalSetup.Settings.forTests(probe, Strategy.ACTIVE_PASSIVE),
                 new PrintStream(OutputStream.nullOutputStream()))) {
             assertTrue(setup.appAlive("a") && setup.appAlive("b"));
             appB = ProcessHandle.of(setup.appPid("b")).orElseThrow();

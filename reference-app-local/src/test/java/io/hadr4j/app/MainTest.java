@@ -77,7 +77,7 @@ class MainTest {
             Options.ConfigException e = assertThrows(Options.ConfigException.class,
                     () -> GlobalEntry.start(taken.getLocalPort(), new GlobalEntry.ProbeSettings("/health", "HEAD",
                             Duration.ofSeconds(1), 4, 3, Duration.ofMillis(500)), List.of(
-                            new GlobalEntry.Origin("a", URI.create("http://127.0.0.1:1"), 1))));
+                            new GlobalEntry.Origin("a", URI.create("http://127.0.0.1:1"), 1, 1000))));
             assertTrue(e.getMessage().contains("cannot listen on port " + taken.getLocalPort()) && e.getMessage().contains("pass --port"), e.getMessage());
         }
     }
@@ -135,6 +135,39 @@ class MainTest {
 
         Result entry = run("drill", "--entry", "ftp://x", "--db", "a,r,jdbc:postgresql://127.0.0.1:1/app");
         assertTrue(entry.code == Main.USAGE && entry.err.contains("--entry must be an http(s) URL"), entry.err);
+    }
+
+    /** Strategies, weights and their combinations: refused before anything starts, saying what to change. */
+    @Test
+    void badStrategyInputSaysWhatToChange() {
+        String db = "a,r,jdbc:postgresql://127.0.0.1:1/app";
+        assertUsage(run("local", "--strategy", "hot"), "unknown strategy 'hot' for --strategy: use one of active-active, active-passive, warm, cold");
+        assertUsage(run("drill", "--strategy", "Warm-Standby"), "unknown strategy 'Warm-Standby' for --strategy");
+        assertUsage(run("local", "--weight-a", "0"), "--weight-a must be from 1 to 1000, as Front Door's origin weight");
+        assertUsage(run("drill", "--strategy", "active-active", "--weight-b", "1001"), "--weight-b must be from 1 to 1000");
+        assertUsage(run("local", "--weight-b", "half"), "--weight-b must be a whole number from 1 to 1000");
+        assertUsage(run("serve", "--strategy", "warm", "--region", "r", "--db", db),
+                "--strategy is for 'local' and 'drill'", "'serve' runs one instance, the same in every strategy: leave --strategy out");
+        assertUsage(run("drill", "--compare", "--strategy", "warm"), "give drill --strategy S (the region loss of one strategy) or drill --compare (all four), not both");
+        assertUsage(run("drill", "--compare", "--priority-b", "2"), "drill --compare gives each strategy its own priorities");
+        assertUsage(run("local", "--strategy", "active-active", "--priority-b", "2"),
+                "--strategy active-active shares traffic between origins of equal priority: give --priority-a and --priority-b the same value");
+        assertUsage(run("local", "--strategy", "warm", "--priority-a", "2", "--priority-b", "2"),
+                "--strategy warm sends all traffic to region A while it is healthy: --priority-a must be lower", "equal priorities are --strategy active-active");
+        assertUsage(run("local", "--priority-a", "3"), "--strategy active-passive sends all traffic to region A while it is healthy");
+        assertUsage(run("drill", "--entry", "http://127.0.0.1:1", "--db", db, "--strategy", "cold"), "--strategy and --compare set up local drills");
+        assertUsage(run("drill", "--entry", "http://127.0.0.1:1", "--db", db, "--compare"), "leave them out with --entry");
+        assertUsage(run("local", "--latency-sensitivity", "-5ms"), "--latency-sensitivity must be a duration such as 500ms");
+
+        Result help = run("help");
+        assertTrue(help.out.contains("--strategy S") && help.out.contains("drill --compare") && help.out.contains("--weight-a N"), help.out);
+    }
+
+    private static void assertUsage(Result r, String... messages) {
+        assertEquals(Main.USAGE, r.code, r.err);
+        for (String m : messages) {
+            assertTrue(r.err.contains(m), "expected '" + m + "' in: " + r.err);
+        }
     }
 
     @Test

@@ -34,7 +34,7 @@ final class DrillCommand {
                     Duration rtoObjective, Duration rpoObjective) {
         static final String USAGE = String.join("\n",
                 "  --request-interval D   pause between workload operations per layer (default 100ms)",
-                "  --request-timeout D    timeout of one request through the entry (default 2s)",
+                "  --request-timeout D    timeout of one request through the entry, and of one write (default 2s)",
                 "  --settle D             a step ends once every layer has been failure-free this long (default 5s)",
                 "  --step-timeout D       longest a step may take to recover (default 5m)",
                 "  --rto-objective D      recovery time objective (default 5m)",

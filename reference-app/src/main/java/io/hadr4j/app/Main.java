@@ -1,6 +1,7 @@
 package io.hadr4j.app;
 
 import io.hadr4j.app.Options.ConfigException;
+import io.hadr4j.core.drill.DrillOutcome;
 import io.hadr4j.core.drill.DrillReport;
 import io.hadr4j.core.drill.ShellCommandFault;
 import io.hadr4j.azure.AzureSqlTokenCallback;
@@ -34,8 +35,8 @@ public final class Main {
         /** Runs {@code local} until the JVM is stopped. */
         int local(Options o, PrintStream out) throws Exception;
 
-        /** Runs the drill against a fresh local setup, and returns its report. */
-        DrillReport drill(Options o, DrillCommand.Settings settings, PrintStream out) throws Exception;
+        /** Runs the drill against a fresh local setup (or, with --strategy/--compare, one per strategy), and returns its report. */
+        DrillOutcome drill(Options o, DrillCommand.Settings settings, PrintStream out) throws Exception;
     }
 
     private static final String NO_LOCAL = "is in the local jar, not in this one (the jar a cloud instance serves from carries no testkit): "
@@ -124,6 +125,11 @@ public final class Main {
     }
 
     private static int serve(Options o, PrintStream out) throws Exception {
+        if (o.string("strategy", null) != null) {
+            throw new ConfigException("--strategy is for 'local' and 'drill' (it decides which parts of the local region B run, and how "
+                    + "the local entry routes); 'serve' runs one instance, the same in every strategy: leave --strategy out, and set "
+                    + "the strategy where the instances are deployed (Front Door's origin priorities and weights)");
+        }
         AppConfig config = AppConfig.from(o);
         AppServer app = AppServer.start(config);
         app.installShutdownHook(); // drain first (readiness DOWN for --drain-delay), then stop
@@ -136,8 +142,12 @@ public final class Main {
         DrillCommand.Settings settings = DrillCommand.Settings.from(o);
         Path outDir = Path.of(o.string("out", "."));
         String entry = o.string("entry", null);
-        DrillReport report;
+        DrillOutcome report;
         if (entry != null) {
+            if (o.string("strategy", null) != null || o.flag("compare")) {
+                throw new ConfigException("--strategy and --compare set up local drills; a deployment's strategy is how it was deployed: "
+                        + "leave them out with --entry, or leave out --entry to drill local setups");
+            }
             report = drillDeployment(o, URI.create(entry), settings, out);
         } else if (local != null) {
             report = local.drill(o, settings, out);
@@ -146,7 +156,7 @@ public final class Main {
                     + "fresh local setup " + NO_LOCAL + " drill");
         }
         Path html = report.write(outDir);
-        out.println("report: " + outDir.resolve(DrillReport.JSON_FILE) + " and " + html);
+        out.println("report: " + outDir.resolve(report.files().get(0)) + " and " + html);
         out.println(report.passed() ? "all steps met the objectives" : "some steps missed the objectives");
         return report.passed() ? OK : FAILED;
     }

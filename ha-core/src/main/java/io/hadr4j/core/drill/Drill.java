@@ -22,11 +22,13 @@ import java.util.function.Consumer;
  * report.write(Path.of("target/drill"));
  * }</pre>
  *
- * @param settle      how long every layer must be failure-free before the first step, and to end a step (default 5 s)
+ * @param settle      how long every layer must be failure-free to end a step (default 5 s)
+ * @param warmUp      how long every layer must be failure-free before the first step (default: {@code settle}); longer
+ *                    when the steady state must include something periodic, such as a WAL archive interval
  * @param stepTimeout the longest a step may take to recover (default 5 min); a step that takes longer fails
  * @param progress    where the drill says what it is doing, one line at a time (for example {@code System.out::println})
  */
-public record Drill(Workload workload, List<Step> steps, Duration settle, Duration stepTimeout, Objectives objectives,
+public record Drill(Workload workload, List<Step> steps, Duration settle, Duration warmUp, Duration stepTimeout, Objectives objectives,
                     Consumer<String> progress) {
 
     public Drill {
@@ -41,6 +43,10 @@ public record Drill(Workload workload, List<Step> steps, Duration settle, Durati
         Check.positive("stepTimeout", stepTimeout, "Duration.ofMinutes(5)");
         Check.that(settle.compareTo(stepTimeout) < 0, "settle " + settle + " must be shorter than stepTimeout " + stepTimeout
                 + ": a step ends after settle failure-free, within stepTimeout");
+        warmUp = warmUp == null ? settle : warmUp;
+        Check.positive("warmUp", warmUp, "Duration.ofSeconds(10), or leave it out to warm up for settle");
+        Check.that(warmUp.compareTo(stepTimeout) < 0, "warmUp " + warmUp + " must be shorter than stepTimeout " + stepTimeout
+                + ": the first step starts after warmUp failure-free, within stepTimeout");
         Check.that(objectives != null, "objectives(null): give Objectives.of(rto, rpo), or leave the default " + Objectives.DEFAULT);
         Check.that(progress != null, "progress(null): give a consumer of lines, such as System.out::println, or leave the default (none)");
     }
@@ -65,6 +71,7 @@ public record Drill(Workload workload, List<Step> steps, Duration settle, Durati
         private Workload workload;
         private final List<Step> steps = new ArrayList<>();
         private Duration settle = Duration.ofSeconds(5);
+        private Duration warmUp;
         private Duration stepTimeout = Duration.ofMinutes(5);
         private Objectives objectives = Objectives.DEFAULT;
         private Consumer<String> progress = line -> { };
@@ -89,6 +96,12 @@ public record Drill(Workload workload, List<Step> steps, Duration settle, Durati
             return this;
         }
 
+        /** How long the workload runs failure-free before the first step; default: as long as {@link #settle}. */
+        public Builder warmUp(Duration warmUp) {
+            this.warmUp = warmUp;
+            return this;
+        }
+
         public Builder stepTimeout(Duration stepTimeout) {
             this.stepTimeout = stepTimeout;
             return this;
@@ -107,7 +120,7 @@ public record Drill(Workload workload, List<Step> steps, Duration settle, Durati
         }
 
         public Drill build() {
-            return new Drill(workload, steps, settle, stepTimeout, objectives, progress);
+            return new Drill(workload, steps, settle, warmUp, stepTimeout, objectives, progress);
         }
     }
 }

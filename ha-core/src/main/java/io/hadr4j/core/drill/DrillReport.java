@@ -23,7 +23,7 @@ import java.util.Map;
  * (ISO-8601 instants).
  */
 public record DrillReport(String startedAt, String finishedAt, String entry, long rtoObjectiveMillis, double rpoObjectiveSeconds,
-                          boolean passed, List<StepResult> steps, List<Bucket> timeline) {
+                          boolean passed, List<StepResult> steps, List<Bucket> timeline) implements DrillOutcome {
     public static final String JSON_FILE = "drill-report.json";
     public static final String HTML_FILE = "drill-report.html";
 
@@ -38,11 +38,12 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
     }
 
     /**
-     * One step. {@code rtoMillis} maps each layer to its recovery time; a step that did not run ({@code ran}
-     * false) has no measurements and says why in {@code note}.
+     * One step. {@code rtoMillis} maps each layer to its recovery time; {@code rpoFromMillis} is when the first lost
+     * write had been acknowledged (null when none was lost), and {@code rpoSeconds} the span from it to the last lost
+     * one; a step that did not run ({@code ran} false) has no measurements and says why in {@code note}.
      */
     public record StepResult(String name, boolean ran, Long startMillis, Long endMillis, Map<Layer, Long> rtoMillis,
-                             Integer rpoLostWrites, Double rpoSeconds, Boolean passed, String note) {
+                             Integer rpoLostWrites, Double rpoSeconds, Long rpoFromMillis, Boolean passed, String note) {
         public StepResult {
             if (rtoMillis != null) {
                 Map<Layer, Long> copy = new EnumMap<>(Layer.class);
@@ -51,8 +52,14 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
             }
         }
 
+        /** A step without the time of its first lost write. */
+        public StepResult(String name, boolean ran, Long startMillis, Long endMillis, Map<Layer, Long> rtoMillis,
+                          Integer rpoLostWrites, Double rpoSeconds, Boolean passed, String note) {
+            this(name, ran, startMillis, endMillis, rtoMillis, rpoLostWrites, rpoSeconds, null, passed, note);
+        }
+
         static StepResult notRun(String name, String why) {
-            return new StepResult(name, false, null, null, null, null, null, null, why);
+            return new StepResult(name, false, null, null, null, null, null, null, null, why);
         }
 
         /** One line: the step, its RTO per layer, its RPO and its verdict. */
@@ -70,6 +77,7 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
     }
 
     /** Every step's {@link StepResult#summary()}, one a line, and the verdict. */
+    @Override
     public String summary() {
         StringBuilder sb = new StringBuilder();
         for (StepResult s : steps) {
@@ -78,8 +86,19 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
         return sb.append(passed ? "all steps met the objectives" : "some steps missed the objectives").toString();
     }
 
+    /** {@value #JSON_FILE} and {@value #HTML_FILE}. */
+    @Override
+    public List<String> files() {
+        return List.of(JSON_FILE, HTML_FILE);
+    }
+
     /** The report as JSON (fields without a value left out). */
     public String toJson() {
+        return Json.pretty(toMap());
+    }
+
+    /** The report as the maps and lists {@link #toJson()} writes. */
+    Map<String, Object> toMap() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("startedAt", startedAt);
         json.put("finishedAt", finishedAt);
@@ -101,6 +120,7 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
             }
             step.put("rpoLostWrites", s.rpoLostWrites());
             step.put("rpoSeconds", s.rpoSeconds());
+            step.put("rpoFromMillis", s.rpoFromMillis());
             step.put("passed", s.passed());
             step.put("note", s.note());
             stepList.add(step);
@@ -116,7 +136,7 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
             buckets.add(bucket);
         }
         json.put("timeline", buckets);
-        return Json.pretty(json);
+        return json;
     }
 
     /** The self-contained HTML page: the report's JSON inside, drawn by the page's own script. */
@@ -135,6 +155,7 @@ public record DrillReport(String startedAt, String finishedAt, String entry, lon
     }
 
     /** Writes {@value #JSON_FILE} and {@value #HTML_FILE} into {@code dir} (created when missing) and returns the HTML file. */
+    @Override
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(JSON_FILE), toJson(), StandardCharsets.UTF_8);

@@ -146,12 +146,12 @@ final class DrillRun {
             rto.put(layer, window.rtoMillis(layer));
         }
         rto.putAll(otherRto);
-        double rpoSeconds = lostWrites.isEmpty() ? 0
-                : (acknowledged.at(lostWrites.get(lostWrites.size() - 1)) - acknowledged.at(lostWrites.get(0))) / 1000.0;
+        Long rpoFrom = lostWrites.isEmpty() ? null : acknowledged.at(lostWrites.get(0));
+        double rpoSeconds = lostWrites.isEmpty() ? 0 : (acknowledged.at(lostWrites.get(lostWrites.size() - 1)) - rpoFrom) / 1000.0;
         long slowest = rto.values().stream().mapToLong(Long::longValue).max().orElse(0);
         boolean passed = ok && drill.objectives().met(slowest, rpoSeconds);
         DrillReport.StepResult step = new DrillReport.StepResult(name, true, window.start(), window.end(), rto, lostWrites.size(),
-                rpoSeconds, passed, note);
+                rpoSeconds, rpoFrom, passed, note);
         progress("  " + step.summary());
         return step;
     }
@@ -259,7 +259,10 @@ final class DrillRun {
      * latest operation succeeded, or until {@code deadline}; true if it got there.
      */
     private boolean awaitSteady(long from, long deadline) throws InterruptedException {
-        long settle = drill.settle().toMillis();
+        return awaitSteady(from, deadline, drill.settle().toMillis());
+    }
+
+    private boolean awaitSteady(long from, long deadline, long settle) throws InterruptedException {
         while (now() < deadline) {
             if (samples.steady(from, settle)) {
                 return true;
@@ -270,7 +273,7 @@ final class DrillRun {
     }
 
     private void awaitSteady(String phase) throws InterruptedException {
-        if (!awaitSteady(now(), now() + drill.stepTimeout().toMillis())) {
+        if (!awaitSteady(now(), now() + drill.stepTimeout().toMillis(), drill.warmUp().toMillis())) {
             throw new IllegalStateException("the workload did not run failure-free during " + phase + "; last operations: " + samples.recent());
         }
     }
@@ -280,6 +283,8 @@ final class DrillRun {
         if (db == null) {
             return List.of();
         }
+        // Acknowledged before the rows are read: a write acknowledged while they are read may be missing from what is read.
+        List<Long> ackedBefore = acknowledged.all();
         Set<Long> present;
         long deadline = now() + drill.stepTimeout().toMillis();
         while (true) {
@@ -294,7 +299,7 @@ final class DrillRun {
             }
         }
         List<Long> newlyLost = new ArrayList<>();
-        for (long seq : acknowledged.all()) {
+        for (long seq : ackedBefore) {
             if (!present.contains(seq) && lost.add(seq)) {
                 newlyLost.add(seq);
             }
@@ -322,6 +327,7 @@ final class DrillRun {
         while (running) {
             boolean ok;
             String detail;
+            long started = now();
             try {
                 HttpResponse<Void> r = client.send(HttpRequest.newBuilder(url).timeout(workload.requestTimeout()).build(),
                         HttpResponse.BodyHandlers.discarding());
@@ -333,7 +339,7 @@ final class DrillRun {
             } catch (InterruptedException e) {
                 return;
             }
-            samples.add(Layer.ENTRY, ok, detail);
+            samples.add(Layer.ENTRY, ok, detail, started);
             pause();
         }
     }
@@ -345,21 +351,26 @@ final class DrillRun {
             boolean ok;
             String detail;
             writes.lock();
+            long started = now();
             try (Connection c = db.getConnection();
                  PreparedStatement ps = c.prepareStatement(WriteTable.INSERT)) {
                 ps.setString(1, runId);
                 ps.setLong(2, seq);
                 ps.executeUpdate();
-                acknowledged.put(seq, now());
-                ok = true;
-                detail = "seq " + seq;
+                long at = now();
+                acknowledged.put(seq, at);
+                // Acknowledged (and counted in the RPO) however long it took, but a write slower than the timeout is an
+                // outage for whoever waited on it: while a DataSource waits for a new primary, writes stall, not fail.
+                ok = at - started <= workload.requestTimeout().toMillis();
+                detail = ok ? "seq " + seq : "seq " + seq + " acknowledged after " + (at - started) + " ms, over the "
+                        + workload.requestTimeout().toMillis() + " ms timeout";
             } catch (SQLException e) {
                 ok = false;
                 detail = Secrets.safeMessage(e);
             } finally {
                 writes.unlock();
             }
-            samples.add(Layer.DB_WRITE, ok, detail);
+            samples.add(Layer.DB_WRITE, ok, detail, started);
             pause();
         }
     }

@@ -25,8 +25,14 @@ final class SampleLog {
     static final int RECENT = 6;
     private static final long NONE = Long.MIN_VALUE;
 
-    /** One operation of the workload: when it ended (ms), on which layer, whether it worked, and what it said. */
-    record Sample(long atMillis, Layer layer, boolean ok, String detail) {
+    /**
+     * One operation of the workload: when it ended (ms), on which layer, whether it worked, what it said, and when it
+     * started (a slow operation fails from its start).
+     */
+    record Sample(long atMillis, Layer layer, boolean ok, String detail, long startMillis) {
+        Sample(long atMillis, Layer layer, boolean ok, String detail) {
+            this(atMillis, layer, ok, detail, atMillis);
+        }
     }
 
     private final LongSupplier clock;
@@ -49,13 +55,24 @@ final class SampleLog {
         return List.copyOf(layers.keySet());
     }
 
-    /** Records the outcome of an operation of {@code layer} that ends now. */
+    /** Records the outcome of an operation of {@code layer} that ends now (and took no time to speak of). */
     synchronized Sample add(Layer layer, boolean ok, String detail) {
+        return add(layer, ok, detail, clock.getAsLong());
+    }
+
+    /**
+     * Records the outcome of an operation of {@code layer} that started at {@code startMillis} and ends now. A failed
+     * operation counts as failing from its start (a request that timed out, a write that took too long): a window's
+     * recovery time runs from the start of its first failure (or from the window's start, when the operation was
+     * already under way).
+     */
+    synchronized Sample add(Layer layer, boolean ok, String detail, long startMillis) {
         LayerState state = layers.get(layer);
         if (state == null) {
             throw new IllegalArgumentException("layer " + layer + " is not measured here; the layers are " + layers.keySet());
         }
-        Sample s = new Sample(clock.getAsLong(), layer, ok, detail);
+        long now = clock.getAsLong();
+        Sample s = new Sample(now, layer, ok, detail, Math.min(startMillis, now));
         state.add(s);
         for (Window w : open) {
             w.fold(s);
@@ -155,8 +172,9 @@ final class SampleLog {
 
     /**
      * The outcomes of one step, from {@link #open()} to {@link #close(Window)}. A layer's recovery time is
-     * from its first failure in the window to its first success after the last failure in the window (to the
-     * window's end when none came); zero without failures.
+     * from its first failure in the window (from the start of that operation, or of the window when it was already
+     * under way) to its first success after the last failure in the window (to the window's end when none came); zero
+     * without failures.
      */
     static final class Window {
         private final long start;
@@ -167,7 +185,7 @@ final class SampleLog {
             this.start = start;
         }
 
-        /** Per layer: first failure, last failure, first success after the last failure. */
+        /** Per layer: first failure (its start), last failure (its end), first success after the last failure. */
         private void fold(Sample s) {
             if (s.atMillis() < start) {
                 return;
@@ -175,7 +193,7 @@ final class SampleLog {
             long[] f = perLayer.computeIfAbsent(s.layer(), l -> new long[] {NONE, NONE, NONE});
             if (!s.ok()) {
                 if (f[0] == NONE) {
-                    f[0] = s.atMillis();
+                    f[0] = Math.max(start, s.startMillis());
                 }
                 f[1] = s.atMillis();
                 f[2] = NONE;

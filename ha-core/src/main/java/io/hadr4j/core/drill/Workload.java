@@ -13,8 +13,10 @@ import java.util.List;
  * Front Door, a load balancer), and sequence-numbered writes through a {@code DataSource} (normally a
  * {@code RegionAwareDataSource}) into a {@link WriteTable}, each layer one operation every {@code interval}
  * ({@value #DEFAULT_INTERVAL_MILLIS} ms unless {@link #timing set}). A request succeeds when it answers with a 2xx
- * status within {@code requestTimeout} (connecting included); a write, when its commit returns. Immutable and checked
- * when made.
+ * status within {@code requestTimeout} (connecting included); a write, when its commit returns within
+ * {@code requestTimeout} (a slower write is still acknowledged, and counted as such, but it failed whoever waited on it:
+ * a DataSource that waits for a new primary stalls writes instead of failing them). A failed operation counts as
+ * failing from its start. Immutable and checked when made.
  *
  * <pre>{@code
  * Workload w = Workload.of(URI.create("https://orders.azurefd.net/api/info"), regionAwareDataSource, WriteTable.SQLSERVER);

@@ -60,7 +60,10 @@ class DrillEngineTest {
         return Workload.requests(url()).timing(Duration.ofMillis(10), Duration.ofSeconds(2));
     }
 
-    /** A fault that makes the entry fail its next {@code n} requests. */
+    /**
+     * A fault that makes the entry fail its next {@code n} requests, and returns once the first has failed (so that a
+     * step cannot end, steady, before a starved workload thread got to them).
+     */
     private Fault entryFailsFor(int n) {
         return new Fault() {
             @Override
@@ -69,8 +72,12 @@ class DrillEngineTest {
             }
 
             @Override
-            public void inject() {
+            public void inject() throws InterruptedException {
                 failNext.set(n);
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (failNext.get() == n && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
             }
         };
     }
@@ -141,6 +148,16 @@ class DrillEngineTest {
         assertFalse(page.contains("/*REPORT*/null"));
     }
 
+    /** The first step waits for the warm-up, failure-free (a logical lower bound, not a timing guess). */
+    @Test
+    void theFirstStepStartsAfterTheWarmUp() throws Exception {
+        Drill d = drill().warmUp(Duration.ofMillis(700)).step(Step.inject("entry outage", entryFailsFor(2))).build();
+        assertEquals(Duration.ofMillis(700), d.warmUp());
+        assertEquals(Duration.ofMillis(200), drill().step(Step.inject("x", entryFailsFor(1))).build().warmUp(), "default: settle");
+        DrillReport report = d.run();
+        assertTrue(report.steps().get(0).startMillis() >= 700, report.summary());
+    }
+
     @Test
     void aStepThatDoesNotRecoverInTimeFails() throws Exception {
         DrillReport report = drill().stepTimeout(Duration.ofSeconds(1))
@@ -196,6 +213,9 @@ class DrillEngineTest {
                 () -> Drill.custom().workload(requests()).step(Step.restore("restore", () -> null)).build());
         assertMessage("settle PT30S must be shorter than stepTimeout PT10S",
                 () -> drill().settle(Duration.ofSeconds(30)).stepTimeout(Duration.ofSeconds(10)).step(Step.inject("x", entryFailsFor(1))).build());
+        assertMessage("warmUp PT1M must be shorter than stepTimeout PT30S",
+                () -> drill().warmUp(Duration.ofMinutes(1)).step(Step.inject("x", entryFailsFor(1))).build());
+        assertMessage("warmUp must be positive", () -> drill().warmUp(Duration.ofSeconds(-1)).step(Step.inject("x", entryFailsFor(1))).build());
         assertMessage("stepTimeout must be positive", () -> drill().stepTimeout(Duration.ZERO).step(Step.inject("x", entryFailsFor(1))).build());
         assertMessage("step(null)", () -> Drill.custom().step(null));
         assertMessage("a step needs a non-blank name", () -> Step.inject(" ", entryFailsFor(1)));

@@ -126,6 +126,29 @@ class SampleLogTest {
         assertThrows(IllegalArgumentException.class, () -> log.add(Layer.RESTORE, true, "not measured"));
     }
 
+    /** A slow operation fails from its start: a request that timed out, a write that stalled past the timeout. */
+    @Test
+    void aFailedOperationCountsFromItsStartOrFromTheWindowsStart() {
+        clock.set(1_000);
+        SampleLog.Window step = log.open();
+        clock.set(3_500);
+        log.add(Layer.DB_WRITE, false, "seq 7 acknowledged after 2400 ms", 1_100); // stalled since 1100
+        clock.set(3_560);
+        log.add(Layer.DB_WRITE, true, "seq 8");
+        clock.set(3_600);
+        log.add(Layer.ENTRY, false, "timed out", 600); // under way before the window opened: counts from its start (1000)
+        clock.set(3_650);
+        log.add(Layer.ENTRY, true, "200");
+        clock.set(4_000);
+        log.close(step);
+        assertEquals(2_460, step.rtoMillis(Layer.DB_WRITE), "from the stalled write's start (1100) to the next success (3560)");
+        assertEquals(2_650, step.rtoMillis(Layer.ENTRY), "from the window's start (1000), not the request's (600)");
+        assertEquals(new DrillReport.Bucket(3, Layer.DB_WRITE, 1, 1), log.timeline().get(log.timeline().size() - 1),
+                "the timeline counts an operation in the second it ended");
+        SampleLog.Sample future = log.add(Layer.ENTRY, true, "200", 9_000);
+        assertEquals(future.atMillis(), future.startMillis(), "a start after now is now");
+    }
+
     /** What the drill did before the sample log: scan every sample. */
     private static boolean scanSteady(List<SampleLog.Sample> all, long now, long from, long settle) {
         for (Layer layer : List.of(Layer.ENTRY, Layer.DB_WRITE)) {
