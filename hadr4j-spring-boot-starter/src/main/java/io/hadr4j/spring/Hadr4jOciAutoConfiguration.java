@@ -35,9 +35,21 @@ public class Hadr4jOciAutoConfiguration {
 
     static final String PREFIX = Hadr4jDataSourceProperties.PREFIX + ".oci";
 
+    /** Before any call to OCI: an endpoint with its own user or password conflicts with the secret. */
+    static void checkNoCredentials(Hadr4jDataSourceProperties properties) {
+        for (int i = 0; i < properties.getEndpoints().size(); i++) {
+            Hadr4jDataSourceProperties.Endpoint e = properties.getEndpoints().get(i);
+            if (e != null && (e.getUsername() != null || e.getPassword() != null)) {
+                throw new Hadr4jPropertiesException(EndpointPools.property(i) + (e.getPassword() != null ? ".password" : ".username"),
+                        "is set while " + PREFIX + ".vault-secret-id is", "remove it: the user and password come from the Vault secret");
+            }
+        }
+    }
+
     @Bean
     @ConditionalOnMissingBean
     OciConnection hadr4jOciConnection(Hadr4jDataSourceProperties properties) {
+        checkNoCredentials(properties);
         Hadr4jDataSourceProperties.Oci oci = properties.getOci();
         AbstractAuthenticationDetailsProvider auth;
         try {
@@ -67,6 +79,7 @@ public class Hadr4jOciAutoConfiguration {
     @ConditionalOnMissingBean
     VaultCredentials hadr4jVaultCredentials(Hadr4jDataSourceProperties properties, OciConnection connection) {
         Hadr4jDataSourceProperties.Oci oci = properties.getOci();
+        checkNoCredentials(properties);
         VaultCredentials vault;
         try {
             vault = VaultCredentials.custom().connection(connection).secretId(oci.getVaultSecretId()).username(oci.getUsername())
@@ -83,10 +96,6 @@ public class Hadr4jOciAutoConfiguration {
         return new PoolCustomizer() {
             @Override
             public void customize(String property, Hadr4jDataSourceProperties.Endpoint endpoint, HikariConfig config) {
-                if (endpoint.getUsername() != null || endpoint.getPassword() != null) {
-                    throw new Hadr4jPropertiesException(property + (endpoint.getPassword() != null ? ".password" : ".username"),
-                            "is set while " + PREFIX + ".vault-secret-id is", "remove it: the user and password come from the Vault secret");
-                }
                 try {
                     config.setDataSource(vault.dataSource(endpoint.getUrl(), config.getDataSourceProperties()));
                 } catch (IllegalArgumentException e) {
