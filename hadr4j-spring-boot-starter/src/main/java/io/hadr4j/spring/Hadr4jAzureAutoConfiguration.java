@@ -32,7 +32,7 @@ public class Hadr4jAzureAutoConfiguration {
     AzureSqlTokenCallback hadr4jAzureSqlTokenCallback(Hadr4jDataSourceProperties properties, ObjectProvider<TokenCredential> credential) {
         Hadr4jDataSourceProperties.Azure azure = properties.getAzure();
         AzureSqlTokenCallback.Builder b = AzureSqlTokenCallback.custom();
-        TokenCredential given = credential.getIfUnique();
+        TokenCredential given = credential.getIfAvailable(); // several: Spring says which, unless one is @Primary
         if (given != null && azure.getManagedIdentityClientId() != null) {
             throw new Hadr4jPropertiesException(PREFIX + ".managed-identity-client-id", "is set, and so is a TokenCredential bean",
                     "remove the property (the TokenCredential bean signs in) or the bean");

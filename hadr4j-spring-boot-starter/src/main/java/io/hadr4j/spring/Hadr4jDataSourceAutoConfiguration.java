@@ -33,7 +33,8 @@ import io.hadr4j.core.datasource.RouterConfig;
  *
  * <p>The circuit breakers and retries go into the application's {@link CircuitBreakerRegistry} and
  * {@link RetryRegistry} when it has one (resilience4j's Spring Boot starter makes them, and shows them in its
- * Actuator endpoints), else into the router's own; either way they are named {@code <name>-<endpoint name>}.
+ * Actuator endpoints; with several, mark one {@code @Primary}), else into the router's own; either way they are
+ * named {@code <name>-<endpoint name>}.
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({RegionAwareDataSource.class, HikariDataSource.class})
@@ -51,7 +52,7 @@ public class Hadr4jDataSourceAutoConfiguration {
                                            ObjectProvider<PoolCustomizer> customizers,
                                            ObjectProvider<CircuitBreakerRegistry> breakers, ObjectProvider<RetryRegistry> retries) {
         EndpointPools.check(properties);
-        RouterConfig config = EndpointPools.routerConfig(properties, breakers.getIfUnique(), retries.getIfUnique());
+        RouterConfig config = EndpointPools.routerConfig(properties, breakers.getIfAvailable(), retries.getIfAvailable());
         List<Endpoint> endpoints = EndpointPools.create(properties, Binder.get(environment), customizers.orderedStream().toList());
         try {
             return RegionAwareDataSource.create(config, endpoints);

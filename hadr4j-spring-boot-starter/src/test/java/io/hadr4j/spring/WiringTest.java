@@ -99,14 +99,20 @@ class WiringTest {
 
     @Test
     void anApplicationsOwnRouterMakesTheStarterBackOffAndStillGetsHealthAndMetrics() {
-        try (ConfigurableApplicationContext app = run(OwnRouter.class)) { // no hadr4j.datasource.* at all: nothing to complain about
+        // No hadr4j.datasource.* at all: nothing to complain about. Boot's probes on (as on Kubernetes): they keep the readiness group.
+        try (ConfigurableApplicationContext app = run(OwnRouter.class, "management.endpoint.health.probes.enabled=true",
+                "management.endpoint.health.show-components=always")) {
             assertFalse(app.containsBean("hadr4jDataSource"));
             assertFalse(app.containsBean("hadr4jReadOnlyDataSource"));
             RegionAwareDataSource mine = app.getBean(RegionAwareDataSource.class);
             assertEquals("mine", mine.config().name());
             assertSame(mine, app.getBean(DataSource.class));
-            HealthComponent health = app.getBean(HealthEndpoint.class).healthForPath("hadr4j");
+            HealthEndpoint endpoint = app.getBean(HealthEndpoint.class);
+            HealthComponent health = endpoint.healthForPath("hadr4j");
             assertEquals(Status.UP, health.getStatus(), String.valueOf(health));
+            assertEquals(Set.of("hadr4j", "readinessState"), ((CompositeHealth) endpoint.healthForPath("readiness")).getComponents().keySet());
+            assertEquals(Set.of("livenessState"), ((CompositeHealth) endpoint.healthForPath("liveness")).getComponents().keySet(),
+                    "liveness never depends on the database");
             MeterRegistry meters = app.getBean(MeterRegistry.class);
             assertNotNull(meters.find(Hadr4jMetrics.WRITABLE).tag("router", "mine").gauge());
             assertNotNull(meters.find("resilience4j.circuitbreaker.state").tag("name", "mine-x").gauge());
