@@ -18,6 +18,8 @@ import javax.sql.DataSource;
 
 import org.slf4j.LoggerFactory;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.hadr4j.core.region.RegionInfo;
 
 /**
@@ -185,6 +187,21 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
 
     public RouterConfig config() {
         return config;
+    }
+
+    /**
+     * The registry that holds this router's circuit breakers, one per endpoint, named {@code <router name>-<endpoint
+     * name>}: the one given to {@link RouterConfig.Builder#circuitBreakerRegistry}, else the router's own. Bind it with
+     * resilience4j's Micrometer module ({@code TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(...)}) to see the
+     * breakers' states and calls. Closing this DataSource removes its breakers from the registry.
+     */
+    public CircuitBreakerRegistry circuitBreakerRegistry() {
+        return router.circuitBreakerRegistry();
+    }
+
+    /** As {@link #circuitBreakerRegistry()}, for the per-endpoint retries of acquiring a connection. */
+    public RetryRegistry retryRegistry() {
+        return router.retryRegistry();
     }
 
     public List<Endpoint> endpoints() {

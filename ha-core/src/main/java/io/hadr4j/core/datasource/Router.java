@@ -44,8 +44,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 
 /**
  * The engine behind {@link RegionAwareDataSource}: probes the endpoints, decides the route (which endpoint takes
@@ -142,6 +144,8 @@ final class Router implements AutoCloseable {
     private final RouterConfig config;
     private final String localRegion;
     private final Node[] nodes;
+    private final CircuitBreakerRegistry breakers; // the nodes' breakers and retries are named instances of these
+    private final RetryRegistry retries;
     private volatile Route route; // read on every getConnection(): a field, not an AtomicReference (one load less)
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probeExecutor;
@@ -189,12 +193,34 @@ final class Router implements AutoCloseable {
                 : RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(100))
                         .retryOnException(e -> e instanceof SQLException s && classify(s) == Dialect.ErrorKind.TRANSIENT)
                         .build();
+        this.breakers = config.circuitBreakerRegistry() != null ? config.circuitBreakerRegistry() : CircuitBreakerRegistry.ofDefaults();
+        this.retries = config.retryRegistry() != null ? config.retryRegistry() : RetryRegistry.ofDefaults();
+        for (Endpoint e : endpoints) {
+            String n = instanceName(e);
+            if (breakers.find(n).isPresent() || retries.find(n).isPresent()) {
+                throw new IllegalArgumentException("the resilience4j registry already holds a circuit breaker or retry named '" + n
+                        + "' (another router named '" + config.name() + "' with an endpoint '" + e.name() + "' uses it); give each router "
+                        + "its own name: RouterConfig.custom().name(\"orders-db\")");
+            }
+        }
         this.nodes = endpoints.stream()
-                .map(e -> new Node(this, e, CircuitBreaker.of(config.name() + "-" + e.name(), config.circuitBreakerConfig()),
-                        Retry.of(config.name() + "-" + e.name(), retryConfig)))
+                .map(e -> new Node(this, e, breakers.circuitBreaker(instanceName(e), config.circuitBreakerConfig()),
+                        retries.retry(instanceName(e), retryConfig)))
                 .toArray(Node[]::new);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(config.name() + "-router"));
         this.probeExecutor = Executors.newCachedThreadPool(daemon(config.name() + "-probe"));
+    }
+
+    private String instanceName(Endpoint e) {
+        return config.name() + "-" + e.name();
+    }
+
+    CircuitBreakerRegistry circuitBreakerRegistry() {
+        return breakers;
+    }
+
+    RetryRegistry retryRegistry() {
+        return retries;
     }
 
     /** Runs the first probe round (bounded by the probe timeout) and starts the periodic probe. */
@@ -947,6 +973,10 @@ final class Router implements AutoCloseable {
         probeExecutor.shutdownNow();
         synchronized (monitor) {
             monitor.notifyAll();
+        }
+        for (Node n : nodes) { // this router's instances only: a registry may hold a newer router's of the same name
+            breakers.find(n.breaker.getName()).filter(b -> b == n.breaker).ifPresent(b -> breakers.remove(b.getName()));
+            retries.find(n.retry.getName()).filter(r -> r == n.retry).ifPresent(r -> retries.remove(r.getName()));
         }
         if (config.closeDataSourcesOnClose()) {
             for (Node n : nodes) {

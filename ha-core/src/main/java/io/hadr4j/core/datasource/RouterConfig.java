@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 
 /**
  * How a {@link RegionAwareDataSource} behaves. Immutable; create it with {@link #ofDefaults()} or
@@ -31,6 +33,8 @@ public final class RouterConfig {
     private final CircuitBreakerConfig circuitBreakerConfig;
     private final CircuitBreakerConfig givenCircuitBreakerConfig; // null = derived from the probe settings
     private final RetryConfig retryConfig;
+    private final CircuitBreakerRegistry circuitBreakerRegistry;
+    private final RetryRegistry retryRegistry;
     private final Path epochFile;
 
     private RouterConfig(Builder b) {
@@ -54,6 +58,8 @@ public final class RouterConfig {
                         .waitDurationInOpenState(max(probeInterval.multipliedBy(3), probeTimeout))
                         .build();
         this.retryConfig = b.retryConfig;
+        this.circuitBreakerRegistry = b.circuitBreakerRegistry;
+        this.retryRegistry = b.retryRegistry;
         this.epochFile = b.epochFile;
     }
 
@@ -80,6 +86,8 @@ public final class RouterConfig {
         b.evictOnPromotion = config.evictOnPromotion;
         b.circuitBreakerConfig = config.givenCircuitBreakerConfig;
         b.retryConfig = config.retryConfig;
+        b.circuitBreakerRegistry = config.circuitBreakerRegistry;
+        b.retryRegistry = config.retryRegistry;
         b.epochFile = config.epochFile;
         return b;
     }
@@ -135,6 +143,20 @@ public final class RouterConfig {
         return retryConfig;
     }
 
+    /**
+     * The registry the router puts its circuit breakers in (one per endpoint, named {@code <name>-<endpoint name>}),
+     * or {@code null} (the default): then every router makes a registry of its own. See
+     * {@link Builder#circuitBreakerRegistry}.
+     */
+    public CircuitBreakerRegistry circuitBreakerRegistry() {
+        return circuitBreakerRegistry;
+    }
+
+    /** As {@link #circuitBreakerRegistry()}, for the retries of acquiring a connection. */
+    public RetryRegistry retryRegistry() {
+        return retryRegistry;
+    }
+
     /** Where the newest epoch seen is kept across restarts, or {@code null} (the default) to keep it in memory only. */
     public Path epochFile() {
         return epochFile;
@@ -188,6 +210,8 @@ public final class RouterConfig {
         private boolean evictOnPromotion;
         private CircuitBreakerConfig circuitBreakerConfig;
         private RetryConfig retryConfig;
+        private CircuitBreakerRegistry circuitBreakerRegistry;
+        private RetryRegistry retryRegistry;
         private Path epochFile;
 
         private Builder() {
@@ -259,6 +283,25 @@ public final class RouterConfig {
         /** Overrides the retry config for acquiring a connection (default: 3 attempts, 100 ms apart, on transient errors). */
         public Builder retryConfig(RetryConfig retryConfig) {
             this.retryConfig = retryConfig;
+            return this;
+        }
+
+        /**
+         * The registry to put the per-endpoint circuit breakers in, named {@code <name>-<endpoint name>} (for
+         * example {@code hadr4j-a}), so that resilience4j's own Micrometer and Actuator bindings of that registry
+         * show them. Default: none, and every router makes a registry of its own
+         * ({@link RegionAwareDataSource#circuitBreakerRegistry()}). Each breaker still uses
+         * {@link #circuitBreakerConfig}; a router refuses to start when the registry already holds one of its
+         * names (another router of the same name), and removes its breakers from the registry when closed.
+         */
+        public Builder circuitBreakerRegistry(CircuitBreakerRegistry circuitBreakerRegistry) {
+            this.circuitBreakerRegistry = circuitBreakerRegistry;
+            return this;
+        }
+
+        /** As {@link #circuitBreakerRegistry}, for the per-endpoint retries of acquiring a connection. */
+        public Builder retryRegistry(RetryRegistry retryRegistry) {
+            this.retryRegistry = retryRegistry;
             return this;
         }
 

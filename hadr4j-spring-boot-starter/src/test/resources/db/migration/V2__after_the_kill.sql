@@ -1,0 +1,1 @@
+CREATE TABLE after_kill (id int PRIMARY KEY);

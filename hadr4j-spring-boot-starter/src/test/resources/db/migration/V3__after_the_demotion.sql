@@ -1,0 +1,1 @@
+CREATE TABLE after_demotion (id int PRIMARY KEY);
