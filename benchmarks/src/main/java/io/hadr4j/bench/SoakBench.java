@@ -86,6 +86,9 @@ final class SoakBench {
     private volatile Epoch newest;
     private final ConcurrentLinkedQueue<Suspect> suspects = new ConcurrentLinkedQueue<>();
     private final Map<RouterEvent.Type, LongAdder> events = new EnumMap<>(RouterEvent.Type.class);
+    // When the router last routed writes to each endpoint (nanoTime at the listener), to split a recovery into the
+    // router's decision and the first write after it.
+    private final Map<String, AtomicLong> routedTo = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SoakBench(SoakOptions options) {
         this.options = options;
@@ -152,11 +155,12 @@ final class SoakBench {
             HikariDataSource poolA = pool(a);
             HikariDataSource poolB = pool(b);
             RegionAwareDataSource ds = RegionAwareDataSource.create(config, List.of(Endpoint.of("a", a.region(), poolA),
-                    Endpoint.of("b", b.region(), poolB)), e -> events.get(e.type()).increment());
+                    Endpoint.of("b", b.region(), poolB)), this::event);
             System.out.printf(Locale.ROOT, "router: %s; pools: HikariCP maximumPoolSize %d each, otherwise defaults, through the testkit's proxies%n",
                     config, poolA.getMaximumPoolSize());
             long heapStart;
             long heapEnd;
+            long heapAfterFirstCycle = -1; // the first changes fill caches once (new connections, code paths): the trend after them
             try {
                 for (int i = 0; i < options.writers(); i++) {
                     Writer w = new Writer(i, ds);
@@ -174,9 +178,14 @@ final class SoakBench {
                 try {
                     awaitSynchronous(db.primary());
                     for (int i = 0; i < options.changes(); i++) {
-                        Change c = change(db, i + 1, options.kindOf(i));
-                        figures.add(c);
-                        System.out.println(c.describe());
+                        figures.add(change(db, i + 1, options.kindOf(i)));
+                        if ((i + 1) % options.kinds().size() == 0 && i + 1 < options.changes()) {
+                            long h = heapAfterFullGc();
+                            if (heapAfterFirstCycle < 0) {
+                                heapAfterFirstCycle = h;
+                            }
+                            System.out.printf(Locale.ROOT, "heap after full GC after %d changes: %.1f MB%n", i + 1, h / 1e6);
+                        }
                     }
                 } catch (Exception e) {
                     abort = e.toString();
@@ -242,8 +251,10 @@ final class SoakBench {
             if (trackedNow != tracked) {
                 System.out.println("router-tracked connections right after close(): " + trackedNow);
             }
-            System.out.printf(Locale.ROOT, "heap after full GC: %.1f MB at the start, %.1f MB at the end (%+.1f %%)%n",
-                    heapStart / 1e6, heapEnd / 1e6, totals.heapGrowthPct());
+            System.out.printf(Locale.ROOT, "heap after full GC: %.1f MB at the start, %.1f MB at the end (%+.1f %%)%s%n",
+                    heapStart / 1e6, heapEnd / 1e6, totals.heapGrowthPct(), heapAfterFirstCycle < 0 ? ""
+                            : String.format(Locale.ROOT, "; %.1f MB after the first %d changes (%+.1f %% from there to the end)", heapAfterFirstCycle / 1e6,
+                            options.kinds().size(), 100.0 * (heapEnd - heapAfterFirstCycle) / heapAfterFirstCycle));
         }
         System.out.println(figures.resultLine(totals));
         return abort == null;
@@ -260,6 +271,7 @@ final class SoakBench {
         windowLongestCall.set(0);
         windowFailures.reset();
         Watcher watcher = new Watcher(next);
+        long faultAt = System.nanoTime();
         switch (kind) {
             case SWITCHOVER -> {
                 watcher.start();
@@ -292,6 +304,9 @@ final class SoakBench {
         }
         long firstAck = firstAckOnNew.get();
         long recoveryMs = firstAck == Long.MAX_VALUE ? SoakFigures.NEVER : TimeUnit.NANOSECONDS.toMillis(Math.max(0, firstAck - writableAt));
+        long routed = routedTo.computeIfAbsent(next.name(), k -> new AtomicLong()).get(); // endpoint names are the node names
+        String routeNote = routed < faultAt ? "router had not routed writes to " + next.name() + " by then"
+                : "router routed writes to " + next.name() + " at " + signedMs(routed - writableAt);
         if (kind == Kind.BLACKHOLE) {
             old.proxy().heal(); // the partition ends; the old primary, still on its old timeline, is reachable until re-attached
         }
@@ -307,7 +322,20 @@ final class SoakBench {
                 longest = Math.max(longest, now - s); // still blocked: counts for as long as it has been
             }
         }
-        return new Change(index, kind, old.name(), next.name(), recoveryMs, TimeUnit.NANOSECONDS.toMillis(longest), windowFailures.sum());
+        Change c = new Change(index, kind, old.name(), next.name(), recoveryMs, TimeUnit.NANOSECONDS.toMillis(longest), windowFailures.sum());
+        System.out.println(c.describe() + " (" + routeNote + ")");
+        return c;
+    }
+
+    private static String signedMs(long nanos) {
+        return String.format(Locale.ROOT, "%+d ms", TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    private void event(RouterEvent e) {
+        events.get(e.type()).increment();
+        if (e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && e.writer() != null) {
+            routedTo.computeIfAbsent(e.writer(), k -> new AtomicLong()).set(System.nanoTime());
+        }
     }
 
     /** Called by the watcher the moment it sees {@code node} writable. */
