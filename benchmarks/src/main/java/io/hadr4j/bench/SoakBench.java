@@ -3,6 +3,8 @@ package io.hadr4j.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hadr4j.bench.SoakFigures.Change;
+import io.hadr4j.bench.SoakFigures.Primary;
+import io.hadr4j.bench.SoakFigures.Suspect;
 import io.hadr4j.bench.SoakFigures.Totals;
 import io.hadr4j.bench.SoakOptions.Kind;
 import io.hadr4j.core.datasource.BenchAccess;
@@ -125,10 +127,6 @@ final class SoakBench {
             this.timeline = timeline;
             this.sinceNanos = sinceNanos;
         }
-    }
-
-    /** A write acknowledged by another server than the newest primary known at that moment. */
-    record Suspect(int writer, long seq, long callStartNanos, long ackNanos, int port, long timeline) {
     }
 
     private boolean soak() throws Exception {
@@ -396,20 +394,19 @@ final class SoakBench {
         }
         Epoch n = newest;
         if (port != n.port || (n.timeline > 0 && timeline < n.timeline)) {
-            suspects.add(new Suspect(writer, seq, callStart, ackAt, port, timeline));
+            suspects.add(new Suspect(writer, seq, callStart, port, timeline));
         }
     }
 
     private long judgeSuspects() {
+        List<Primary> primaries = history.stream().map(e -> new Primary(e.node, e.port, e.timeline, e.supersededAtNanos)).toList();
         long stale = 0;
         for (Suspect s : suspects) {
-            Epoch e = history.stream().filter(h -> h.port == s.port() && h.timeline == s.timeline()).findFirst().orElse(null);
-            if (e == null || s.callStartNanos() >= e.supersededAtNanos) {
-                if (stale++ < 10) {
-                    System.out.printf(Locale.ROOT, "STALE write: writer %d seq %d acknowledged by port %d timeline %d, %s%n", s.writer(), s.seq(),
-                            s.port(), s.timeline(), e == null ? "never a primary" : "call started "
-                                    + TimeUnit.NANOSECONDS.toMillis(s.callStartNanos() - e.supersededAtNanos) + " ms after it was superseded");
-                }
+            Primary p = SoakFigures.staleFor(s, primaries).orElse(null);
+            if (p != null && stale++ < 10) {
+                System.out.printf(Locale.ROOT, "STALE write: writer %d seq %d acknowledged by port %d timeline %d, %s%n", s.writer(), s.seq(),
+                        s.port(), s.timeline(), p.node() == null ? "never a primary of this run" : "call started "
+                                + TimeUnit.NANOSECONDS.toMillis(s.callStartNanos() - p.supersededAtNanos()) + " ms after " + p.node() + " was superseded");
             }
         }
         return stale;

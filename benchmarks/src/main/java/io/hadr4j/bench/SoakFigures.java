@@ -35,6 +35,28 @@ final class SoakFigures {
         }
     }
 
+    /** A primary the run made: its server port and timeline, and when a newer one was seen writable (MAX_VALUE: never). */
+    record Primary(String node, int port, long timeline, long supersededAtNanos) {
+    }
+
+    /** A write acknowledged by another server than the newest primary known at the moment of the acknowledgement. */
+    record Suspect(int writer, long seq, long callStartNanos, int port, long timeline) {
+    }
+
+    /**
+     * The primary that acknowledged {@code s}, if it is stale: the write's call started after that primary was
+     * superseded, or the (port, timeline) that acknowledged it never was a primary of this run (then a Primary with a
+     * null node). Empty when the write reached the newest primary of the moment its call started.
+     */
+    static java.util.Optional<Primary> staleFor(Suspect s, List<Primary> history) {
+        for (Primary p : history) {
+            if (p.port() == s.port() && p.timeline() == s.timeline()) {
+                return s.callStartNanos() >= p.supersededAtNanos() ? java.util.Optional.of(p) : java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.of(new Primary(null, s.port(), s.timeline(), Long.MIN_VALUE));
+    }
+
     private final List<Change> changes = new ArrayList<>();
 
     void add(Change c) {

@@ -70,6 +70,21 @@ class SoakOptionsTest {
         assertTrue(kinds.get(2).contains("not recovered 1"), kinds.get(2));
     }
 
+    @Test
+    void aWriteIsStaleOnlyWhenItsCallStartedAfterItsPrimaryWasSuperseded() {
+        List<SoakFigures.Primary> history = List.of(new SoakFigures.Primary("a", 5432, 1, 1_000),
+                new SoakFigures.Primary("b", 5433, 2, 2_000), new SoakFigures.Primary("a", 5432, 3, Long.MAX_VALUE));
+        // started before a (timeline 1) was superseded, acknowledged after: in flight across the promotion, not stale
+        assertTrue(SoakFigures.staleFor(new SoakFigures.Suspect(0, 1, 999, 5432, 1), history).isEmpty());
+        // started after a (timeline 1) was superseded: stale
+        assertEquals("a", SoakFigures.staleFor(new SoakFigures.Suspect(0, 2, 1_000, 5432, 1), history).orElseThrow().node());
+        assertEquals("b", SoakFigures.staleFor(new SoakFigures.Suspect(0, 3, 2_500, 5433, 2), history).orElseThrow().node());
+        // the newest primary: never stale
+        assertTrue(SoakFigures.staleFor(new SoakFigures.Suspect(0, 4, 9_999, 5432, 3), history).isEmpty());
+        // a (port, timeline) that was never a primary of the run (a stale primary on its old timeline after a split)
+        assertTrue(SoakFigures.staleFor(new SoakFigures.Suspect(0, 5, 0, 5433, 4), history).orElseThrow().node() == null);
+    }
+
     private static String message(String... args) {
         return assertThrows(IllegalArgumentException.class, () -> SoakOptions.parse(args)).getMessage();
     }
