@@ -13,10 +13,11 @@ public final class Bench {
         switch (name) {
             case "overhead" -> OverheadBench.run(rest);
             case "failover" -> FailoverBench.run(rest);
+            case "soak" -> SoakBench.run(rest);
             case "health" -> io.hadr4j.core.health.HealthLoadBench.main(rest);
             case "restore" -> io.hadr4j.postgres.RestoreBench.main(rest);
             default -> {
-                System.err.println("unknown benchmark '" + name + "': choose one of overhead, failover, health, restore");
+                System.err.println("unknown benchmark '" + name + "': choose one of overhead, failover, soak, health, restore");
                 System.exit(2);
             }
         }

@@ -20,6 +20,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -37,7 +39,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cost hadr4j adds on the hot path: {@code getConnection()}+{@code close()}, and a simple query, through
- * a RegionAwareDataSource versus the same HikariCP pool used directly, against the testkit's real primary.
+ * a RegionAwareDataSource versus the same HikariCP pool used directly, against the testkit's real primary; and, from
+ * JMH's GC profiler, the bytes each operation allocates ({@code gc.alloc.rate.norm}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -110,25 +113,45 @@ public class OverheadBench {
     }
 
     static void run(String[] args) throws Exception {
-        Collection<RunResult> results = new Runner(new OptionsBuilder().include(OverheadBench.class.getName() + ".*").build()).run();
+        Collection<RunResult> results = new Runner(new OptionsBuilder().include(OverheadBench.class.getName() + ".*")
+                .addProfiler(GCProfiler.class).build()).run();
         Map<String, Double> ns = new HashMap<>();
         Map<String, Double> err = new HashMap<>();
+        Map<String, Double> bytes = new HashMap<>();
         for (RunResult r : results) {
             String label = r.getParams().getBenchmark();
             String name = label.substring(label.lastIndexOf('.') + 1);
             ns.put(name, r.getPrimaryResult().getScore());
             err.put(name, r.getPrimaryResult().getScoreError());
+            bytes.put(name, allocatedBytesPerOp(r));
         }
         double getHikari = ns.get("getConnectionHikari");
         double getHadr4j = ns.get("getConnectionHadr4j");
         double qHikari = ns.get("queryHikari");
         double qHadr4j = ns.get("queryHadr4j");
+        System.out.printf(Locale.ROOT, "allocation per getConnection()+close(): HikariCP %.1f B/op, hadr4j %.1f B/op; per SELECT 1: HikariCP %.1f B/op, hadr4j %.1f B/op%n",
+                bytes.get("getConnectionHikari"), bytes.get("getConnectionHadr4j"), bytes.get("queryHikari"), bytes.get("queryHadr4j"));
         // The margin of the difference: the two 99.9 % confidence half-widths added, relative to the baseline.
         System.out.printf(Locale.ROOT, "RESULT overhead getConnectionHikariNs=%.1f getConnectionHadr4jNs=%.1f getConnectionOverheadPct=%.1f "
-                        + "getConnectionMarginPct=%.1f queryHikariUs=%.2f queryHadr4jUs=%.2f queryOverheadPct=%.1f queryMarginPct=%.1f%n",
+                        + "getConnectionMarginPct=%.1f getConnectionHikariBytesPerOp=%.1f getConnectionHadr4jBytesPerOp=%.1f "
+                        + "queryHikariUs=%.2f queryHadr4jUs=%.2f queryOverheadPct=%.1f queryMarginPct=%.1f "
+                        + "queryHikariBytesPerOp=%.1f queryHadr4jBytesPerOp=%.1f%n",
                 getHikari, getHadr4j, 100 * (getHadr4j - getHikari) / getHikari,
                 100 * (err.get("getConnectionHikari") + err.get("getConnectionHadr4j")) / getHikari,
+                bytes.get("getConnectionHikari"), bytes.get("getConnectionHadr4j"),
                 qHikari / 1000, qHadr4j / 1000, 100 * (qHadr4j - qHikari) / qHikari,
-                100 * (err.get("queryHikari") + err.get("queryHadr4j")) / qHikari);
+                100 * (err.get("queryHikari") + err.get("queryHadr4j")) / qHikari,
+                bytes.get("queryHikari"), bytes.get("queryHadr4j"));
+    }
+
+    /** The GC profiler's {@code gc.alloc.rate.norm} (bytes allocated per operation); JMH before 1.36 prefixed it with "·". */
+    private static double allocatedBytesPerOp(RunResult r) {
+        for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+            if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+                return e.getValue().getScore();
+            }
+        }
+        throw new IllegalStateException("JMH's GC profiler gave no gc.alloc.rate.norm for " + r.getParams().getBenchmark()
+                + "; it gave " + r.getSecondaryResults().keySet());
     }
 }
