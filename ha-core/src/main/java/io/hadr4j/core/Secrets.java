@@ -55,6 +55,14 @@ public final class Secrets {
     }
 
     /**
+     * Whether {@link #mask} would hide something in {@code text}: the guard for values that must carry no secret at
+     * all, such as a JDBC URL given on a command line (the password belongs in the environment or a vault).
+     */
+    public static boolean carriesSecret(String text) {
+        return text != null && !text.equals(mask(text));
+    }
+
+    /**
      * An exception's message, masked, for logs and for the messages of hadr4j's own exceptions: the message (or
      * the class's simple name when there is none) and, for an {@link SQLException}, its SQLState.
      */

@@ -94,6 +94,15 @@ class SecretsTest {
     }
 
     @Test
+    void carriesSecretIsWhatMaskWouldHide() {
+        assertTrue(Secrets.carriesSecret("jdbc:sqlserver://h;user=u;password=x;encrypt=true"));
+        assertTrue(Secrets.carriesSecret("jdbc:postgresql://app:x@db/app"));
+        assertTrue(Secrets.carriesSecret("jdbc:sqlserver://h;accessToken=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhcHAifQ.c2ln"));
+        assertFalse(Secrets.carriesSecret("jdbc:postgresql://db:5432/app?sslmode=require"));
+        assertFalse(Secrets.carriesSecret(null));
+    }
+
+    @Test
     void namesOfSecrets() {
         assertTrue(Secrets.isSecretName("password"));
         assertTrue(Secrets.isSecretName("HADR_DB_PASSWORD"));
