@@ -1,5 +1,7 @@
 package io.hadr4j.app;
 
+import io.hadr4j.core.Secrets;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,9 +71,11 @@ final class Options {
 
     /** Only from the environment: for secrets, which must not appear on a command line that {@code ps} shows. */
     String secretFromEnvironment(String envName) {
-        if (flags.keySet().stream().anyMatch(f -> f.contains("password") || f.contains("secret"))) {
-            throw new ConfigException("passwords are not accepted as flags (other users can read a command line); set "
-                    + envName + " in the environment instead");
+        // a flag named for a secret carries one; one that names a secret by its id (--db-secret-id OCID) does not
+        String given = flags.keySet().stream().filter(f -> Secrets.isSecretName(f) && !f.endsWith("-id")).findFirst().orElse(null);
+        if (given != null) {
+            throw new ConfigException("passwords are not accepted as flags (other users can read a command line): remove --" + given
+                    + " and set " + envName + " in the environment instead");
         }
         return env.apply(envName);
     }
@@ -115,7 +119,15 @@ final class Options {
         if (v == null) {
             return def;
         }
-        int n = integer(flag, v);
+        int n;
+        try {
+            n = integer(flag, v);
+        } catch (ConfigException notAnInt) {
+            if (v.trim().matches("-?\\d+")) { // a whole number, just too large for an int
+                throw new ConfigException("--" + flag + " must be " + what + ", got '" + v + "'");
+            }
+            throw notAnInt;
+        }
         if (n < min || n > max) {
             throw new ConfigException("--" + flag + " must be " + what + ", got '" + v + "'");
         }
