@@ -68,6 +68,33 @@ class NoSecretLeaksTest {
 
     @Test
     void theAppsPagesAndHealthShowNoSecretToAnyCaller() throws Exception {
+        // the log lines too: slf4j-simple writes to System.err as it is at each line
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                savedErr.write(b);
+                log.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                savedErr.write(b, off, len);
+                log.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8));
+        try {
+            pagesAndHealth();
+        } finally {
+            System.setErr(savedErr);
+        }
+        String logged = log.toString(StandardCharsets.UTF_8);
+        assertTrue(logged.contains("PRIMARY -> DOWN"), "the log was captured: " + logged);
+        noSecret("the log", logged);
+    }
+
+    private void pagesAndHealth() throws Exception {
         try (TdsServer db = new TdsServer()) {
             // the app's statements fail with a server error quoting every secret
             db.answerWithError("MERGE hadr4j_visits", 50000, MESSAGE);
