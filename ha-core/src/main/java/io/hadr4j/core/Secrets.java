@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  *   <li>{@code key=value} and {@code key: value} where the key names a secret (password, pwd, secret, token,
  *       credential, access key, private key, signature, client secret...), in URL query strings
  *       ({@code ?password=x&user=u}), in SQL Server style strings ({@code ;password=x;}), JSON
- *       ({@code "password":"x"}) and free text;</li>
- *   <li>the password of a URL's user info ({@code scheme://user:pass@host});</li>
+ *       ({@code "password":"x"}, also escaped inside a string: {@code \\"password\\":\\"x\\"}), URL-encoded
+ *       ({@code password%3Dx}) and free text;</li>
+ *   <li>the password of a URL's user info ({@code scheme://user:pass@host}, also when it holds {@code /} or {@code @});</li>
+ *   <li>the text of an XML element named for a secret ({@code <password>x</password>});</li>
  *   <li>bearer tokens ({@code Bearer eyJ...}) and anything shaped like a JSON Web Token.</li>
  * </ul>
  * A value in braces ({@code password={a;b}}, SQL Server's quoting) is masked up to its closing brace.
@@ -27,9 +29,15 @@ public final class Secrets {
     private static final String SECRET_WORD =
             "(?:passw(?:or)?d|pwd|secret|token|credential|access[_-]?key|accountkey|private[_-]?key|api[_-]?key|sig(?:nature)?)";
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(?:passw|pwd|secret|token|credential|private|key|sig).*");
+    /** key, separator ({@code =}, {@code :}, URL-encoded {@code %3D}), value: braced, quoted, escaped-quoted or bare. */
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)(\"?\\b[a-z0-9_.-]*" + SECRET_WORD + "[a-z0-9_.-]*\"?)(\\s*[=:]\\s*)(\\{[^}]*}?|\"[^\"]*\"?|'[^']*'?|[^\\s;&,'\"}\\])]+)");
-    private static final Pattern USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^/\\s:@;?#]+:)([^@\\s/]+)(@)");
+            "(?i)((?:\\\\?\")?\\b[a-z0-9_.-]*" + SECRET_WORD + "[a-z0-9_.-]*(?:\\\\?\")?)(\\s*(?:[=:]|%3d)\\s*)"
+                    + "(\\{[^}]*}?|\\\\\"(?:[^\"\\\\]|\\\\(?!\"))*(?:\\\\\")?|\"[^\"]*\"?|'[^']*'?|[^\\s;&,'\"}\\])]+)");
+    /** {@code scheme://user:password@host}: the password runs to the last {@code @} of the token (it may hold / or @). */
+    private static final Pattern USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^/\\s:@;?#]+:)([^\\s\"'<>]+)(@[^@\\s\"'<>/]*)");
+    /** {@code <password>x</password>}, as in XML answers. */
+    private static final Pattern XML_ELEMENT = Pattern.compile(
+            "(?i)(<([a-z0-9_:.-]*" + SECRET_WORD + "[a-z0-9_:.-]*)>)[^<]*(</\\2>)");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[a-z0-9._~+/=-]+");
     private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*");
 
@@ -41,8 +49,17 @@ public final class Secrets {
         if (text == null || text.isEmpty()) return text;
         String s = replace(KEY_VALUE, text, m -> m.group(1) + m.group(2) + quoted(m.group(3)));
         s = USER_INFO.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "$3");
+        s = XML_ELEMENT.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "$3");
         s = BEARER.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(MASK));
         return JWT.matcher(s).replaceAll(Matcher.quoteReplacement(MASK));
+    }
+
+    /**
+     * Whether {@link #mask} would hide something in {@code text}: the guard for values that must carry no secret at
+     * all, such as a JDBC URL given on a command line (the password belongs in the environment or a vault).
+     */
+    public static boolean carriesSecret(String text) {
+        return text != null && !text.equals(mask(text));
     }
 
     /**
@@ -63,6 +80,7 @@ public final class Secrets {
     }
 
     private static String quoted(String value) {
+        if (value.startsWith("\\\"")) return "\\\"" + MASK + "\\\"";
         char first = value.charAt(0);
         if (first == '{') return "{" + MASK + "}";
         if (first == '"' || first == '\'') return first + MASK + first;

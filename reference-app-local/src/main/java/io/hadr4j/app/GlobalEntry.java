@@ -78,9 +78,9 @@ final class GlobalEntry implements AutoCloseable {
 
         static ProbeSettings from(Options o) {
             return new ProbeSettings(o.string("probe-path", "/health"), o.string("probe-method", "HEAD"),
-                    o.duration("probe-interval", Duration.ofSeconds(2)), o.positiveInt("sample-size", 4),
-                    o.positiveInt("successful-samples", 3), o.duration("probe-timeout", Duration.ofSeconds(1)),
-                    o.duration("latency-sensitivity", DEFAULT_LATENCY_SENSITIVITY));
+                    o.duration("probe-interval", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1)), o.positiveInt("sample-size", 4),
+                    o.positiveInt("successful-samples", 3), o.duration("probe-timeout", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10)),
+                    o.duration("latency-sensitivity", DEFAULT_LATENCY_SENSITIVITY, Duration.ZERO, Duration.ofMinutes(1)));
         }
     }
 

@@ -57,19 +57,19 @@ final class LocalSetup implements AutoCloseable {
                 "  --port N                   port of the global entry (default 8080; 0 for any free port)",
                 "  --probe-path P             Front Door healthProbeSettings.probePath (default /health)",
                 "  --probe-method HEAD|GET    probeRequestType (default HEAD)",
-                "  --probe-interval D         probeIntervalInSeconds, as a duration (default 2s)",
+                "  --probe-interval D         probeIntervalInSeconds, as a duration, 10ms to 1h (default 2s)",
                 "  --sample-size N            loadBalancingSettings.sampleSize (default 4)",
                 "  --successful-samples N     loadBalancingSettings.successfulSamplesRequired (default 3)",
                 "  --latency-sensitivity D    additionalLatencyInMilliseconds: origins this close to the fastest probe latency",
                 "                             share traffic (default " + GlobalEntry.ProbeSettings.DEFAULT_LATENCY_SENSITIVITY.toMillis()
                         + "ms; 0: only the fastest)",
-                "  --probe-timeout D          how long a probe may take (default 1s)",
+                "  --probe-timeout D          how long a probe may take, 10ms to 10m (default 1s)",
                 "  --priority-a N, --priority-b N  origin priorities, 1 (first) to 5 as in Front Door (default: the strategy's,",
                 "                             1 and 1 for active-active, else 1 and 2)",
                 "  --weight-a N, --weight-b N origin weights, 1 to 1000 as in Front Door (default 1000 each): origins of equal",
                 "                             priority share traffic in the ratio of their weights",
-                "  --health-interval D        how often each app runs its health checks (default 2s)",
-                "  --router-probe-interval D  how often each app's DataSource probes database roles (default 1s)",
+                "  --health-interval D        how often each app runs its health checks, 100ms to 1h (default 2s)",
+                "  --router-probe-interval D  how often each app's DataSource probes database roles, 100ms to 1h (default 1s)",
                 "  drill --strategy S         the region-loss drill of strategy S instead of the four-step drill; writes",
                 "                             drill-comparison.json/.html",
                 "  drill --compare            the region-loss drill of all four strategies, one after another, in one report");
@@ -88,7 +88,8 @@ final class LocalSetup implements AutoCloseable {
             return new Settings(o.port("port", 8080), GlobalEntry.ProbeSettings.from(o), strategy,
                     GlobalEntry.Origin.priority(o, "priority-a", strategy.priorityA), GlobalEntry.Origin.priority(o, "priority-b", strategy.priorityB),
                     GlobalEntry.Origin.weight(o, "weight-a", GlobalEntry.Origin.MAX_WEIGHT), GlobalEntry.Origin.weight(o, "weight-b", GlobalEntry.Origin.MAX_WEIGHT),
-                    o.duration("health-interval", Duration.ofSeconds(2)), o.duration("router-probe-interval", Duration.ofSeconds(1)));
+                    o.duration("health-interval", Duration.ofSeconds(2), AppConfig.MIN_INTERVAL, AppConfig.MAX_INTERVAL),
+                    o.duration("router-probe-interval", Duration.ofSeconds(1), AppConfig.MIN_INTERVAL, AppConfig.MAX_INTERVAL));
         }
 
         /** Short timings and the strategy's priorities, for tests. */

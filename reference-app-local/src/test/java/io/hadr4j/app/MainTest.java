@@ -106,7 +106,7 @@ class MainTest {
         assertTrue(badDb.code == Main.USAGE && badDb.err.contains("--db must be NAME,REGION,JDBC_URL"), badDb.err);
 
         Result passwordInUrl = run("serve", "--region", "r", "--db", "a,r,jdbc:postgresql://x/app?password=" + SECRET);
-        assertTrue(passwordInUrl.code == Main.USAGE && passwordInUrl.err.contains("contains a password; remove it and set HADR_DB_PASSWORD"),
+        assertTrue(passwordInUrl.code == Main.USAGE && passwordInUrl.err.contains("carries a secret") && passwordInUrl.err.contains("set HADR_DB_PASSWORD"),
                 passwordInUrl.err);
 
         Result passwordFlag = run("serve", "--region", "r", "--db-password", SECRET, "--db", "a,r,jdbc:postgresql://x/app");

@@ -34,6 +34,11 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
     static final String ENV_DB_AUTH = "HADR_DB_AUTH";
     static final String ENV_DB_IDENTITY = "HADR_DB_IDENTITY_CLIENT_ID";
     static final String ENV_FRONT_DOOR_ID = "HADR_FRONT_DOOR_ID";
+    /** --health-interval and --router-probe-interval: from 100ms (the router's shortest probe interval) to 1h. */
+    static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    static final Duration MAX_INTERVAL = Duration.ofHours(1);
+    /** --drain-delay: a load balancer notices within minutes (OCI: 35s); beyond 10m a stop would look hung. */
+    static final Duration MAX_DRAIN_DELAY = Duration.ofMinutes(10);
 
     static final String USAGE = String.join("\n",
             "serve: one app instance",
@@ -47,10 +52,10 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
             "  --db-auth password|entra-id  (env HADR_DB_AUTH) entra-id: Azure SQL with the app's managed identity, no password",
             "  --db-identity-client-id ID   (env HADR_DB_IDENTITY_CLIENT_ID) a user-assigned identity's client id (entra-id)",
             "  --front-door-id ID    (env HADR_FRONT_DOOR_ID) answer 403 unless X-Azure-FDID is this Front Door profile id (health paths excepted)",
-            "  --health-interval D   how often health checks run (default 2s)",
-            "  --router-probe-interval D  how often the DataSource probes database roles (default 1s)",
+            "  --health-interval D   how often health checks run, 100ms to 1h (default 2s)",
+            "  --router-probe-interval D  how often the DataSource probes database roles, 100ms to 1h (default 1s)",
             "  --drain-delay D       on SIGTERM, readiness turns DOWN and the app keeps serving this long before it stops,",
-            "                        so that a load balancer's health check takes it out first (default 0s; OCI: 35s)");
+            "                        so that a load balancer's health check takes it out first, 0s to 10m (default 0s; OCI: 35s)");
 
     /** One database endpoint: a name, the region it is in, and its JDBC URL (without credentials). */
     record DbEndpoint(String name, String region, String jdbcUrl) {
@@ -65,8 +70,10 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
                 throw new ConfigException("--db " + p[0] + ": the JDBC URL must start with jdbc:postgresql:// or jdbc:sqlserver:// (the drivers the app ships), got '"
                         + redact(url) + "'");
             }
-            if (url.toLowerCase(Locale.ROOT).contains("password=")) {
-                throw new ConfigException("--db " + p[0] + ": the JDBC URL contains a password; remove it and set " + ENV_DB_PASSWORD + " instead");
+            if (Secrets.carriesSecret(spec)) { // the library's one rule: whatever it would mask is refused here
+                throw new ConfigException("--db " + redact(p[0]) + ": the endpoint carries a secret (a password, a user:password@ "
+                        + "part, a token or a key), shown masked: '" + redact(spec) + "'; remove it from the URL and set "
+                        + ENV_DB_PASSWORD + " in the environment instead (or, on OCI, --db-secret-id; on Azure SQL, --db-auth entra-id)");
             }
             return new DbEndpoint(p[0].trim(), p[1].trim(), url);
         }
@@ -150,9 +157,9 @@ record AppConfig(String region, String zone, String host, int port, List<DbEndpo
                 throw new ConfigException("--front-door-id: " + e.getMessage());
             }
         }
-        Duration healthInterval = o.duration("health-interval", Duration.ofSeconds(2));
-        Duration probe = o.duration("router-probe-interval", Duration.ofSeconds(1));
-        Duration drain = o.duration("drain-delay", Duration.ZERO);
+        Duration healthInterval = o.duration("health-interval", Duration.ofSeconds(2), MIN_INTERVAL, MAX_INTERVAL);
+        Duration probe = o.duration("router-probe-interval", Duration.ofSeconds(1), MIN_INTERVAL, MAX_INTERVAL);
+        Duration drain = o.duration("drain-delay", Duration.ZERO, Duration.ZERO, MAX_DRAIN_DELAY);
         o.rejectUnknown("serve");
         return new AppConfig(region, zone, host, port, List.copyOf(endpoints), user, password, secretId, healthInterval, probe, drain,
                 tokens, guard);

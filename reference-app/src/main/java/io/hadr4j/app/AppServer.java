@@ -1,6 +1,7 @@
 package io.hadr4j.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hadr4j.core.Secrets;
 import io.hadr4j.core.health.HealthChecks;
 import io.hadr4j.core.health.HealthRegistry;
 import io.hadr4j.core.health.HealthRegistryConfig;
@@ -32,6 +33,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One app instance: {@code /} (HTML) and {@code /api/info} (JSON) show where the request was served and a
@@ -48,11 +50,13 @@ final class AppServer implements AutoCloseable {
     private final HealthRegistry health;
     private final VaultCredentials vault; // null unless the credentials come from OCI Vault
     private final Server server;
+    /** Decides, for the health paths and for {@code /} and {@code /api/info} alike, who sees error details. */
+    private final HealthServlet healthServlet;
     private volatile String lastWriteEndpoint = "-";
     private volatile String lastReadEndpoint = "-";
     private volatile boolean schemaReady;
 
-    private AppServer(AppConfig config, VaultCredentials vault) {
+    private AppServer(AppConfig config, VaultCredentials vault, Predicate<HttpServletRequest> details) {
         this.config = config;
         this.vault = vault;
         this.sql = AppSql.of(config.endpoints());
@@ -73,7 +77,7 @@ final class AppServer implements AutoCloseable {
         if (config.frontDoorGuard() != null) { // only Front Door's requests (and App Service's health check) reach the app
             context.addFilter(new FilterHolder(config.frontDoorGuard()), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
-        HealthServlet healthServlet = new HealthServlet(health, HealthServlet.loopbackCallers());
+        this.healthServlet = new HealthServlet(health, details);
         context.addServlet(new ServletHolder(healthServlet), "/health/*");
         context.addServlet(new ServletHolder(healthServlet), "/api/health/*");
         context.addServlet(new ServletHolder(new InfoServlet()), "/api/info");
@@ -92,6 +96,15 @@ final class AppServer implements AutoCloseable {
 
     /** As {@link #start(AppConfig)}; {@code oci} completes the connection to Vault when the credentials come from there. */
     static AppServer start(AppConfig config, java.util.function.UnaryOperator<OciConnection.Builder> oci) throws Exception {
+        return start(config, oci, HealthServlet.loopbackCallers());
+    }
+
+    /**
+     * As {@link #start(AppConfig, java.util.function.UnaryOperator)}, with {@code details} deciding which callers see
+     * error details, on the health paths and on {@code /} and {@code /api/info} alike (the app: loopback callers).
+     */
+    static AppServer start(AppConfig config, java.util.function.UnaryOperator<OciConnection.Builder> oci,
+                           Predicate<HttpServletRequest> details) throws Exception {
         VaultCredentials vault = null;
         if (config.dbSecretId() != null) {
             try {
@@ -107,7 +120,7 @@ final class AppServer implements AutoCloseable {
             if (vault != null) vault.close();
             throw e;
         }
-        AppServer app = new AppServer(config, vault);
+        AppServer app = new AppServer(config, vault, details);
         try {
             app.createSchema();
             app.health.start();
@@ -155,8 +168,15 @@ final class AppServer implements AutoCloseable {
         }
     }
 
-    /** Counts a visit on the primary and reads the counter back through the read view; never throws. */
-    Map<String, Object> info() {
+    /** What a caller the health servlet does not admit to details reads instead of a driver's message. */
+    static final String ERROR_HIDDEN = "details are shown only to callers admitted to health details (here: loopback)";
+
+    /**
+     * Counts a visit on the primary and reads the counter back through the read view; never throws. With
+     * {@code details} false (a caller the health servlet would not admit to details) an error says only which
+     * operation failed; with it true, also the driver's message, masked.
+     */
+    Map<String, Object> info(boolean details) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("region", config.region());
         info.put("zone", config.zone());
@@ -172,7 +192,7 @@ final class AppServer implements AutoCloseable {
             }
             lastWriteEndpoint = database.writeEndpoint();
         } catch (SQLException e) {
-            info.put("error", "write failed: " + e.getMessage());
+            info.put("error", "write failed: " + (details ? Secrets.safeMessage(e) : ERROR_HIDDEN));
         }
         try (Connection c = database.readView().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql.readVisits)) {
@@ -180,7 +200,7 @@ final class AppServer implements AutoCloseable {
             info.put("visitsRead", rs.getLong(1));
             lastReadEndpoint = database.endpointServing(rs.getBoolean(2));
         } catch (SQLException e) {
-            info.putIfAbsent("error", "read failed: " + e.getMessage());
+            info.putIfAbsent("error", "read failed: " + (details ? Secrets.safeMessage(e) : ERROR_HIDDEN));
         }
         info.put("lastWriteEndpoint", lastWriteEndpoint);
         info.put("lastReadEndpoint", lastReadEndpoint);
@@ -205,15 +225,15 @@ final class AppServer implements AutoCloseable {
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            Map<String, Object> info = info();
+            Map<String, Object> info = info(healthServlet.admitsDetails(req));
             resp.setHeader("Cache-Control", "no-store");
             resp.setStatus(info.containsKey("error") ? 503 : 200);
             if ("/api/info".equals(req.getServletPath())) {
                 resp.setContentType("application/json; charset=UTF-8");
-                JSON.writeValue(resp.getOutputStream(), info);
+                resp.getOutputStream().write(Secrets.mask(JSON.writeValueAsString(info)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } else {
                 resp.setContentType("text/html; charset=UTF-8");
-                resp.getWriter().write(html(info));
+                resp.getWriter().write(Secrets.mask(html(info)));
             }
         }
     }

@@ -83,9 +83,9 @@ final class AzureDrill {
         String fog = o.string("azure-failover-group", null);
         String partner = o.string("azure-partner-server", null);
         String database = o.string("azure-database", null);
-        Duration delay = o.duration("azure-restore-delay", Duration.ofMinutes(10));
+        Duration delay = o.duration("azure-restore-delay", Duration.ofMinutes(10), Duration.ZERO, Duration.ofDays(1));
         String tenant = o.string("azure-tenant", null, "AZURE_TENANT_ID");
-        Duration timeout = o.duration("azure-timeout", Duration.ofMinutes(15));
+        Duration timeout = o.duration("azure-timeout", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1));
         if (app == null && fog == null && partner == null && database == null) return null;
         ResourceId appId = app == null ? null : id(app, "Microsoft.Web/sites", "--azure-app-service",
                 "/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>");

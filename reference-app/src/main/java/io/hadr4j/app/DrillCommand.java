@@ -33,18 +33,23 @@ final class DrillCommand {
     record Settings(Duration requestInterval, Duration requestTimeout, Duration settle, Duration stepTimeout,
                     Duration rtoObjective, Duration rpoObjective) {
         static final String USAGE = String.join("\n",
-                "  --request-interval D   pause between workload operations per layer (default 100ms)",
-                "  --request-timeout D    timeout of one request through the entry, and of one write (default 2s)",
-                "  --settle D             a step ends once every layer has been failure-free this long (default 5s)",
-                "  --step-timeout D       longest a step may take to recover (default 5m)",
-                "  --rto-objective D      recovery time objective (default 5m)",
-                "  --rpo-objective D      recovery point objective (default 1m)");
+                "  --request-interval D   pause between workload operations per layer, up to 1m (default 100ms)",
+                "  --request-timeout D    timeout of one request through the entry, and of one write, up to 10m (default 2s)",
+                "  --settle D             a step ends once every layer has been failure-free this long, up to 1h (default 5s)",
+                "  --step-timeout D       longest a step may take to recover, up to 1 day (default 5m)",
+                "  --rto-objective D      recovery time objective, up to 1 day (default 5m)",
+                "  --rpo-objective D      recovery point objective, up to 1 day (default 1m)");
 
         /** The flags, checked before anything starts. */
         static Settings from(Options o) {
-            Settings s = new Settings(o.duration("request-interval", Duration.ofMillis(100)), o.duration("request-timeout", Duration.ofSeconds(2)),
-                    o.duration("settle", Duration.ofSeconds(5)), o.duration("step-timeout", Duration.ofMinutes(5)),
-                    o.duration("rto-objective", Duration.ofMinutes(5)), o.duration("rpo-objective", Duration.ofMinutes(1)));
+            Duration minute = Duration.ofMinutes(1);
+            Duration day = Duration.ofDays(1);
+            Settings s = new Settings(o.duration("request-interval", Duration.ofMillis(100), Duration.ZERO, minute),
+                    o.duration("request-timeout", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(10)),
+                    o.duration("settle", Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1)),
+                    o.duration("step-timeout", Duration.ofMinutes(5), Duration.ZERO, day),
+                    o.duration("rto-objective", Duration.ofMinutes(5), Duration.ZERO, day),
+                    o.duration("rpo-objective", Duration.ofMinutes(1), Duration.ZERO, day));
             requireMoreThanZero("request-interval", s.requestInterval);
             requireMoreThanZero("request-timeout", s.requestTimeout);
             requireMoreThanZero("settle", s.settle);

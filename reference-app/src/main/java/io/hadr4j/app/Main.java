@@ -1,6 +1,7 @@
 package io.hadr4j.app;
 
 import io.hadr4j.app.Options.ConfigException;
+import io.hadr4j.core.Secrets;
 import io.hadr4j.core.drill.DrillOutcome;
 import io.hadr4j.core.drill.DrillReport;
 import io.hadr4j.core.drill.ShellCommandFault;
@@ -119,7 +120,8 @@ public final class Main {
             err.println("configuration error: " + e.getMessage());
             return USAGE;
         } catch (Exception e) {
-            err.println(args[0] + " failed: " + e);
+            // the class and the masked message, never toString(): a driver's message can quote a connection string
+            err.println(args[0] + " failed: " + e.getClass().getName() + ": " + Secrets.safeMessage(e));
             return FAILED;
         }
     }

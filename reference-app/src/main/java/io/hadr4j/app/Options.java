@@ -1,5 +1,7 @@
 package io.hadr4j.app;
 
+import io.hadr4j.core.Secrets;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,9 +71,11 @@ final class Options {
 
     /** Only from the environment: for secrets, which must not appear on a command line that {@code ps} shows. */
     String secretFromEnvironment(String envName) {
-        if (flags.keySet().stream().anyMatch(f -> f.contains("password") || f.contains("secret"))) {
-            throw new ConfigException("passwords are not accepted as flags (other users can read a command line); set "
-                    + envName + " in the environment instead");
+        // a flag named for a secret carries one; one that names a secret by its id (--db-secret-id OCID) does not
+        String given = flags.keySet().stream().filter(f -> Secrets.isSecretName(f) && !f.endsWith("-id")).findFirst().orElse(null);
+        if (given != null) {
+            throw new ConfigException("passwords are not accepted as flags (other users can read a command line): remove --" + given
+                    + " and set " + envName + " in the environment instead");
         }
         return env.apply(envName);
     }
@@ -115,14 +119,31 @@ final class Options {
         if (v == null) {
             return def;
         }
-        int n = integer(flag, v);
+        int n;
+        try {
+            n = integer(flag, v);
+        } catch (ConfigException notAnInt) {
+            if (v.trim().matches("-?\\d+")) { // a whole number, just too large for an int
+                throw new ConfigException("--" + flag + " must be " + what + ", got '" + v + "'");
+            }
+            throw notAnInt;
+        }
         if (n < min || n > max) {
             throw new ConfigException("--" + flag + " must be " + what + ", got '" + v + "'");
         }
         return n;
     }
 
+    /** The longest duration any flag takes unless it names its own bounds: a week. */
+    static final Duration MAX_DURATION = Duration.ofDays(7);
+
+    /** {@link #duration(String, Duration, Duration, Duration)} from zero to {@link #MAX_DURATION}. */
     Duration duration(String flag, Duration def) {
+        return duration(flag, def, Duration.ZERO, MAX_DURATION);
+    }
+
+    /** The flag's duration ({@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}), from {@code min} to {@code max}; else {@code def}. */
+    Duration duration(String flag, Duration def, Duration min, Duration max) {
         String v = string(flag, null);
         if (v == null) {
             return def;
@@ -131,13 +152,31 @@ final class Options {
         if (!m.matches()) {
             throw new ConfigException("--" + flag + " must be a duration such as 500ms, 2s, 5m or 1h, got '" + v + "'");
         }
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
-            case "ms": return Duration.ofMillis(n);
-            case "s": return Duration.ofSeconds(n);
-            case "m": return Duration.ofMinutes(n);
-            default: return Duration.ofHours(n);
+        Duration d;
+        try {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ms": d = Duration.ofMillis(n); break;
+                case "s": d = Duration.ofSeconds(n); break;
+                case "m": d = Duration.ofMinutes(n); break;
+                default: d = Duration.ofHours(n); break;
+            }
+        } catch (NumberFormatException | ArithmeticException tooLarge) {
+            d = null;
         }
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new ConfigException("--" + flag + " must be from " + text(min) + " to " + text(max) + ", got '" + v + "'");
+        }
+        return d;
+    }
+
+    /** A duration as a flag takes it: 1h, 5m, 2s or 500ms. */
+    static String text(Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 3_600_000 == 0) return ms / 3_600_000 + "h";
+        if (ms != 0 && ms % 60_000 == 0) return ms / 60_000 + "m";
+        if (ms != 0 && ms % 1_000 == 0) return ms / 1_000 + "s";
+        return ms + "ms";
     }
 
     /** Fails on flags that no getter asked for: a typo must not be silently ignored. Call after reading every flag. */
@@ -168,8 +207,9 @@ final class Options {
     static final class ConfigException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** The message is masked here, once: it may quote a flag's value or another component's error. */
         ConfigException(String message) {
-            super(message);
+            super(io.hadr4j.core.Secrets.mask(message));
         }
     }
 }

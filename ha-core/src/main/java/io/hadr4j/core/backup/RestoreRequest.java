@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.hadr4j.core.Secrets;
+
 /**
  * What to restore: a point in time (or a position in the database's log: a PostgreSQL LSN, an Oracle
  * SCN), into a new database of a given name. Immutable; {@link Builder#build()}
@@ -23,6 +25,10 @@ import java.util.regex.Pattern;
 public final class RestoreRequest {
     /** Names that are valid as a PostgreSQL directory, an Azure SQL database and an OCI display name alike. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    /** A log position in a database's own notation: a PostgreSQL LSN ({@code 0/3000060}), an Oracle SCN, ... */
+    private static final Pattern LOG_POSITION = Pattern.compile("[A-Za-z0-9/._:-]{1,64}");
+    /** The longest {@link #timeout()} accepted: a week (the largest cloud restores take hours, not days). */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
 
     private final String targetName;
     private final Instant pointInTime;
@@ -76,7 +82,7 @@ public final class RestoreRequest {
 
     @Override
     public String toString() {
-        return "RestoreRequest[" + targetName + " at " + restorePoint() + ", timeout " + timeout + "]";
+        return Secrets.mask("RestoreRequest[" + targetName + " at " + restorePoint() + ", timeout " + timeout + "]");
     }
 
     public static final class Builder {
@@ -107,7 +113,7 @@ public final class RestoreRequest {
             return this;
         }
 
-        /** Default 30 minutes. */
+        /** Default 30 minutes; more than zero and at most {@link #MAX_TIMEOUT} (7 days). */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
             return this;
@@ -119,9 +125,18 @@ public final class RestoreRequest {
         }
 
         public RestoreRequest build() {
-            if (targetName == null || !NAME.matcher(targetName).matches()) {
-                throw new IllegalArgumentException("targetName '" + targetName + "' is not valid: use 1 to 63 lower-case letters, "
+            if (targetName == null || targetName.isBlank()) {
+                throw new IllegalArgumentException("targetName is missing: set the name of the new database, 1 to 63 lower-case "
+                        + "letters, digits and '-', starting with a letter (for example targetName(\"orders-restore-1\"))");
+            }
+            if (!NAME.matcher(targetName).matches()) {
+                throw new IllegalArgumentException("targetName '" + Secrets.mask(targetName) + "' is not valid: use 1 to 63 lower-case letters, "
                         + "digits and '-', starting with a letter (for example 'orders-restore-1')");
+            }
+            if (logPosition != null && !LOG_POSITION.matcher(logPosition).matches()) {
+                throw new IllegalArgumentException("logPosition '" + Secrets.mask(logPosition) + "' is not a log position: give the "
+                        + "database's own notation, 1 to 64 letters, digits and / . _ : - (a PostgreSQL LSN such as 0/3000060, an "
+                        + "Oracle SCN such as 4562789), or leave it unset and set pointInTime");
             }
             if (pointInTime == null && (logPosition == null || logPosition.isBlank())) {
                 throw new IllegalArgumentException("pointInTime is missing: set the instant to restore to, for example "
@@ -132,8 +147,9 @@ public final class RestoreRequest {
                 throw new IllegalArgumentException("both pointInTime (" + pointInTime + ") and logPosition (" + logPosition
                         + ") are set: set only one of them");
             }
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, got " + timeout + "; for example timeout(Duration.ofMinutes(30))");
+            if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("timeout must be positive and at most " + MAX_TIMEOUT.toDays() + " days, got "
+                        + timeout + "; for example timeout(Duration.ofMinutes(30))");
             }
             return new RestoreRequest(this);
         }

@@ -1,6 +1,5 @@
 package io.hadr4j.core.datasource;
 
-import java.util.Objects;
 
 import javax.sql.DataSource;
 
@@ -31,8 +30,28 @@ public final class Endpoint {
         return of(name, region, dataSource, 0);
     }
 
-    /** An endpoint; the values are validated when the {@link RegionAwareDataSource} is built. */
+    /**
+     * An endpoint. Every value is checked here, each failure an {@link IllegalArgumentException} that says what to
+     * change; what needs all endpoints (unique names, one DataSource each) is checked when the
+     * {@link RegionAwareDataSource} is built.
+     */
     public static Endpoint of(String name, String region, DataSource dataSource, int priority) {
+        String how = "; for example Endpoint.of(\"a\", \"westeurope\", poolOfServerA)";
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("an endpoint has no name (was " + (name == null ? "null" : "'" + name + "'")
+                    + "); give every endpoint a unique name" + how);
+        }
+        String shown = io.hadr4j.core.Secrets.mask(name);
+        if (region == null || region.isBlank()) {
+            throw new IllegalArgumentException("endpoint '" + shown + "' has no region; set the region its server is in" + how);
+        }
+        if (dataSource == null) {
+            throw new IllegalArgumentException("endpoint '" + shown + "' has no DataSource; pass the pool that connects to its server" + how);
+        }
+        if (priority < 0) {
+            throw new IllegalArgumentException("endpoint '" + shown + "' has priority " + priority
+                    + "; priorities must be 0 or more (lower is preferred)");
+        }
         return new Endpoint(name, region, dataSource, priority, null);
     }
 
@@ -41,7 +60,15 @@ public final class Endpoint {
      * pool, so that an exhausted pool can never make a healthy endpoint look down.
      */
     public Endpoint withProbeDataSource(DataSource probeDataSource) {
-        return new Endpoint(name, region, dataSource, priority, Objects.requireNonNull(probeDataSource, "probeDataSource"));
+        if (probeDataSource == null) {
+            throw new IllegalArgumentException("endpoint '" + io.hadr4j.core.Secrets.mask(name) + "': withProbeDataSource(null); pass "
+                    + "a DataSource of its own for the probes (for example an unpooled driver DataSource), or do not call it");
+        }
+        if (probeDataSource == dataSource) {
+            throw new IllegalArgumentException("endpoint '" + io.hadr4j.core.Secrets.mask(name) + "': the probe DataSource is the "
+                    + "endpoint's own pool, so an exhausted pool would still make it look down; pass a DataSource of its own");
+        }
+        return new Endpoint(name, region, dataSource, priority, probeDataSource);
     }
 
     public String name() {
@@ -67,6 +94,6 @@ public final class Endpoint {
 
     @Override
     public String toString() {
-        return "Endpoint{name=" + name + ", region=" + region + ", priority=" + priority + "}";
+        return io.hadr4j.core.Secrets.mask("Endpoint{name=" + name + ", region=" + region + ", priority=" + priority + "}");
     }
 }

@@ -20,6 +20,15 @@ public final class RouterConfig {
 
     private static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(100);
     private static final Duration MIN_PROBE_TIMEOUT = Duration.ofMillis(100);
+    /**
+     * Upper bounds, so that a unit mistake (minutes for milliseconds, a day for a second) fails at build: a probe
+     * less often than hourly would not notice a failover; a probe may take at most 10 minutes; a caller waits at most
+     * an hour for a primary; a read tolerates at most a day of replication lag.
+     */
+    static final Duration MAX_PROBE_INTERVAL = Duration.ofHours(1);
+    static final Duration MAX_PROBE_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration MAX_FAILOVER_TIMEOUT = Duration.ofHours(1);
+    static final Duration MAX_READ_LAG = Duration.ofDays(1);
 
     private final String name;
     private final String localRegion;
@@ -186,11 +195,11 @@ public final class RouterConfig {
 
     @Override
     public String toString() {
-        return "RouterConfig{name=" + name + ", localRegion=" + localRegion + ", dialect=" + dialect
+        return io.hadr4j.core.Secrets.mask("RouterConfig{name=" + name + ", localRegion=" + localRegion + ", dialect=" + dialect
                 + ", probeInterval=" + probeInterval.toMillis() + "ms, probeTimeout=" + probeTimeout.toMillis()
                 + "ms, failoverTimeout=" + failoverTimeout.toMillis() + "ms, maxReadLag=" + maxReadLag.toMillis()
                 + "ms, closeDataSourcesOnClose=" + closeDataSourcesOnClose + ", evictOnPromotion=" + evictOnPromotion
-                + (epochFile != null ? ", epochFile=" + epochFile : "") + "}";
+                + (epochFile != null ? ", epochFile=" + epochFile : "") + "}");
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -326,10 +335,10 @@ public final class RouterConfig {
                 throw new IllegalArgumentException("localRegion must not be blank; set the region this process runs in, "
                         + "for example RouterConfig.custom().localRegion(\"westeurope\"), or leave it unset to resolve it from HADR_REGION or a detector");
             }
-            atLeast("probeInterval", probeInterval, MIN_PROBE_INTERVAL, "Duration.ofSeconds(1)");
-            atLeast("probeTimeout", probeTimeout, MIN_PROBE_TIMEOUT, "Duration.ofSeconds(2)");
-            atLeast("failoverTimeout", failoverTimeout, Duration.ZERO, "Duration.ofSeconds(30)");
-            atLeast("maxReadLag", maxReadLag, Duration.ZERO, "Duration.ofSeconds(5)");
+            within("probeInterval", probeInterval, MIN_PROBE_INTERVAL, MAX_PROBE_INTERVAL, "Duration.ofSeconds(1)");
+            within("probeTimeout", probeTimeout, MIN_PROBE_TIMEOUT, MAX_PROBE_TIMEOUT, "Duration.ofSeconds(2)");
+            within("failoverTimeout", failoverTimeout, Duration.ZERO, MAX_FAILOVER_TIMEOUT, "Duration.ofSeconds(30)");
+            within("maxReadLag", maxReadLag, Duration.ZERO, MAX_READ_LAG, "Duration.ofSeconds(5)");
             if (failoverTimeout.compareTo(Duration.ZERO) > 0 && failoverTimeout.compareTo(probeTimeout) < 0) {
                 throw new IllegalArgumentException("failoverTimeout (" + failoverTimeout.toMillis() + " ms) is shorter than probeTimeout ("
                         + probeTimeout.toMillis() + " ms), so a waiting getConnection() would give up before one probe could answer; "
@@ -354,13 +363,32 @@ public final class RouterConfig {
             return new RouterConfig(this);
         }
 
+        private static void within(String what, Duration value, Duration min, Duration max, String example) {
+            atLeast(what, value, min, example);
+            if (value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(what + " must be at most " + describe(max) + " (was " + describe(value)
+                        + "); set it from " + min.toMillis() + " ms to " + describe(max) + ", for example RouterConfig.custom()."
+                        + what + "(" + example + ")");
+            }
+        }
+
+        /** {@code 3600000 ms (PT1H)}: exact, and readable for large values (never overflows, unlike toMillis()). */
+        private static String describe(Duration d) {
+            try {
+                long ms = d.toMillis();
+                return Math.abs(ms) >= 60_000 ? ms + " ms (" + d + ")" : ms + " ms";
+            } catch (ArithmeticException tooLarge) {
+                return d.toString();
+            }
+        }
+
         private static void atLeast(String what, Duration value, Duration min, String example) {
             if (value == null) {
                 throw new IllegalArgumentException(what + " must not be null; set it, for example RouterConfig.custom()." + what + "(" + example + ")");
             }
             if (value.compareTo(min) < 0) {
-                throw new IllegalArgumentException(what + " must be at least " + min.toMillis() + " ms (was " + value.toMillis()
-                        + " ms); set it, for example RouterConfig.custom()." + what + "(" + example + ")");
+                throw new IllegalArgumentException(what + " must be at least " + min.toMillis() + " ms (was " + describe(value)
+                        + "); set it, for example RouterConfig.custom()." + what + "(" + example + ")");
             }
         }
     }

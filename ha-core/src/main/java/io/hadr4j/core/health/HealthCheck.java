@@ -12,10 +12,10 @@ import java.util.concurrent.Callable;
  */
 public interface HealthCheck {
 
-    /** A unique name within a registry; the {@code name} in the JSON. */
+    /** A unique name within a registry; the {@code name} in the JSON. Read once, by {@link HealthRegistry#register}. */
     String name();
 
-    /** The groups (probes) this check belongs to; never empty. */
+    /** The groups (probes) this check belongs to; never empty. Read once, by {@link HealthRegistry#register}, and kept. */
     Set<HealthGroup> groups();
 
     /** Evaluates the check. */

@@ -1,5 +1,6 @@
 package io.hadr4j.core.health;
 
+import io.hadr4j.core.Secrets;
 import io.hadr4j.core.internal.Json;
 
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,8 @@ final class HealthJson {
             }
             first = false;
             out.append("{\"name\":");
-            Json.string(out, entry.name());
+            Json.string(out, Secrets.mask(entry.name())); // a name can be anything an application chose
+
             out.append(",\"status\":");
             Json.string(out, entry.status().name());
             if (details && !entry.data().isEmpty()) {
@@ -49,13 +51,13 @@ final class HealthJson {
                 out.append(',');
             }
             first = false;
-            Json.string(out, e.getKey());
+            Json.string(out, Secrets.mask(e.getKey()));
             out.append(':');
             Object value = e.getValue();
             if (value instanceof Boolean || value instanceof Number) {
                 out.append(value); // HealthResult keeps only finite numbers, whose toString() is valid JSON
-            } else {
-                Json.string(out, String.valueOf(value));
+            } else { // HealthResult masked it when it was stored; masking again here keeps every output path on one rule
+                Json.string(out, Secrets.mask(String.valueOf(value)));
             }
         }
         out.append('}');

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.hadr4j.core.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Before the first evaluation of a check completes it counts as DOWN for readiness and startup and as UP
  *       for liveness.</li>
  *   <li>{@link #drain()} makes readiness DOWN at once (a {@code drain} entry appears) while liveness stays UP.</li>
+ *   <li>A check's {@link HealthCheck#name() name} and {@link HealthCheck#groups() groups} are read once, by
+ *       {@link #register}; afterwards only {@link HealthCheck#check()} is called. Nothing a check throws (any
+ *       {@link Throwable}, from any method) stops the rounds or freezes what is served: the check is DOWN with the
+ *       masked reason in {@code error}, and is evaluated again in the next round.</li>
  * </ul>
  */
 public final class HealthRegistry implements AutoCloseable {
@@ -75,7 +80,22 @@ public final class HealthRegistry implements AutoCloseable {
     }
 
     public static HealthRegistry of(HealthRegistryConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("HealthRegistry.of(null): pass HealthRegistryConfig.ofDefaults() or "
+                    + "HealthRegistryConfig.custom()...build()");
+        }
         return new HealthRegistry(config);
+    }
+
+    /** {@code what} of {@code check}, at registration; a throw is bad input, named. */
+    private static <T> T ask(HealthCheck check, String what, String name, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalArgumentException("health check " + (name == null ? "of " + check.getClass().getName() : "'" + Secrets.mask(name) + "'")
+                    + ": " + what + " threw " + Secrets.safeMessage(e) + "; a check's " + what
+                    + " must answer at registration, and its answer is kept", e);
+        }
     }
 
     public static HealthRegistry ofDefaults() {
@@ -86,17 +106,26 @@ public final class HealthRegistry implements AutoCloseable {
         return config;
     }
 
-    /** Adds a check; it is pending until its first evaluation (at the next round, or at once if started). */
+    /**
+     * Adds a check; it is pending until its first evaluation (at the next round, or at once if started). Its name
+     * and groups are read here, once, and kept.
+     *
+     * @throws IllegalArgumentException if the check is null, its name is blank or taken, or its groups are empty or
+     *                                  cannot be read; the message says what to change
+     */
     public synchronized HealthRegistry register(HealthCheck check) {
-        Objects.requireNonNull(check, "check");
-        String name = HealthChecks.requireName(check.name());
-        HealthChecks.requireGroups(check.groups());
-        if (DRAIN_CHECK.equals(name) || slots.stream().anyMatch(s -> s.check.name().equals(name))) {
-            throw new IllegalArgumentException("a health check named '" + name + "' is already registered"
+        if (check == null) {
+            throw new IllegalArgumentException("register(null): pass a HealthCheck, for example HealthCheck.of(\"database\", "
+                    + "HealthGroup.READINESS, () -> HealthResult.up())");
+        }
+        String name = HealthChecks.requireName(ask(check, "name()", null, check::name));
+        Set<HealthGroup> groups = HealthChecks.requireGroups(ask(check, "groups()", name, check::groups));
+        if (DRAIN_CHECK.equals(name) || slots.stream().anyMatch(s -> s.name.equals(name))) {
+            throw new IllegalArgumentException("a health check named '" + Secrets.mask(name) + "' is already registered"
                     + (DRAIN_CHECK.equals(name) ? " (the name is reserved for draining)" : "")
                     + ": give each check a unique name");
         }
-        Slot slot = new Slot(check);
+        Slot slot = new Slot(check, name, groups);
         slots.add(slot);
         if (check instanceof StartupHealthCheck) {
             ((StartupHealthCheck) check).onChange(() -> submit(() -> evaluate(slot, true)));
@@ -179,18 +208,18 @@ public final class HealthRegistry implements AutoCloseable {
         List<HealthReport.Entry> entries = new ArrayList<>();
         boolean up = group == HealthGroup.LIVENESS || firstRoundSubmitted;
         for (Slot slot : slots) {
-            if (group != null && !slot.check.groups().contains(group)) {
+            if (group != null && !slot.groups.contains(group)) {
                 continue;
             }
             Observation last = slot.last;
             HealthReport.Entry entry;
             if (last == null) {
                 boolean pendingUp = group == HealthGroup.LIVENESS
-                        || group == null && slot.check.groups().equals(Set.of(HealthGroup.LIVENESS));
-                entry = new HealthReport.Entry(slot.check.name(), HealthStatus.of(pendingUp),
+                        || group == null && slot.groups.equals(Set.of(HealthGroup.LIVENESS));
+                entry = new HealthReport.Entry(slot.name, HealthStatus.of(pendingUp),
                         Map.of("pending", true), null, null);
             } else {
-                entry = new HealthReport.Entry(slot.check.name(), last.result.status(), last.result.data(),
+                entry = new HealthReport.Entry(slot.name, last.result.status(), last.result.data(),
                         last.takenAt, last.duration);
             }
             up &= entry.status() == HealthStatus.UP;
@@ -218,13 +247,26 @@ public final class HealthRegistry implements AutoCloseable {
 
     // ---- evaluation (scheduler thread, check threads) ----
 
+    /**
+     * A scheduled (or requested) round. It never throws: an exception escaping a {@code scheduleAtFixedRate} task
+     * would cancel every later round without a word.
+     */
     private void round(boolean requested) {
         for (Slot slot : slots) {
-            evaluate(slot, requested);
+            try {
+                evaluate(slot, requested);
+            } catch (Throwable e) {
+                LOG.warn("Health check '{}' could not be started in this round ({}); the next round tries again",
+                        slot.name, Secrets.safeMessage(e));
+            }
         }
         if (!firstRoundSubmitted) {
             firstRoundSubmitted = true;
-            render();
+            try {
+                render();
+            } catch (Throwable e) {
+                LOG.warn("Health results could not be rendered ({}); the next change renders them again", Secrets.safeMessage(e));
+            }
         }
     }
 
@@ -237,7 +279,7 @@ public final class HealthRegistry implements AutoCloseable {
             slot.again = true; // before the CAS: a run that completes after a failed CAS sees it
         }
         if (!slot.running.compareAndSet(false, true)) {
-            LOG.debug("Health check '{}' is still running; not starting another evaluation", slot.check.name());
+            LOG.debug("Health check '{}' is still running; not starting another evaluation", slot.name);
             return;
         }
         slot.again = false;
@@ -263,8 +305,9 @@ public final class HealthRegistry implements AutoCloseable {
             if (result == null) {
                 result = HealthResult.down().withData("error", "the check returned null");
             }
-        } catch (Exception | LinkageError | AssertionError e) {
-            LOG.debug("Health check '{}' failed", slot.check.name(), e);
+        } catch (Throwable e) { // any Throwable: one escaping here would leave the slot "running" for ever
+            // the message, masked, not the stack trace: a driver's message can quote a connection string
+            LOG.debug("Health check '{}' failed: {}", slot.name, Secrets.mask(HealthResult.describe(e)));
             result = HealthResult.down(e);
         } finally {
             synchronized (slot) {
@@ -294,7 +337,7 @@ public final class HealthRegistry implements AutoCloseable {
                 slot.runner.interrupt();
             }
             LOG.warn("Health check '{}' timed out after {} ms; it is DOWN until an evaluation completes in time",
-                    slot.check.name(), config.timeout().toMillis());
+                    slot.name, config.timeout().toMillis());
             store(slot, HealthResult.down().withData("timedOut", true)
                             .withData("error", "timed out after " + config.timeout().toMillis() + " ms"),
                     Duration.ofNanos(System.nanoTime() - startNanos));
@@ -307,7 +350,7 @@ public final class HealthRegistry implements AutoCloseable {
         slot.last = new Observation(result, Instant.now(), took);
         if (previous == null || !previous.result.equals(result)) {
             if (previous == null || previous.result.status() != result.status()) {
-                LOG.info("Health check '{}' is {} {}", slot.check.name(), result.status(), result.data());
+                LOG.info("Health check '{}' is {} {}", slot.name, result.status(), result.data());
             }
             render();
         }
@@ -349,6 +392,9 @@ public final class HealthRegistry implements AutoCloseable {
 
     private static final class Slot {
         final HealthCheck check;
+        /** What the check answered at registration; never asked again. */
+        final String name;
+        final Set<HealthGroup> groups;
         final AtomicBoolean running = new AtomicBoolean();
         /** Written by the scheduler thread only. */
         long generation;
@@ -360,8 +406,10 @@ public final class HealthRegistry implements AutoCloseable {
         Thread runner;
         volatile Observation last;
 
-        Slot(HealthCheck check) {
+        Slot(HealthCheck check, String name, Set<HealthGroup> groups) {
             this.check = check;
+            this.name = name;
+            this.groups = groups;
         }
     }
 }

@@ -8,6 +8,11 @@ import java.time.Duration;
  */
 public final class HealthRegistryConfig {
 
+    /** The longest interval, a day: beyond it a value is a unit mistake (and a check that old says nothing about now). */
+    public static final Duration MAX_INTERVAL = Duration.ofDays(1);
+    /** The longest drain delay: load balancers notice within minutes; a longer wait makes a stop look hung. */
+    public static final Duration MAX_DRAIN_DELAY = Duration.ofMinutes(10);
+
     private static final HealthRegistryConfig DEFAULTS = custom().build();
 
     private final Duration interval;
@@ -81,6 +86,10 @@ public final class HealthRegistryConfig {
                 throw new IllegalArgumentException("health interval must be > 0 (was " + interval
                         + "): set HealthRegistryConfig.custom().interval(...), e.g. Duration.ofSeconds(5)");
             }
+            if (interval.compareTo(MAX_INTERVAL) > 0) {
+                throw new IllegalArgumentException("health interval must be at most " + MAX_INTERVAL + " (was " + interval
+                        + "): set HealthRegistryConfig.custom().interval(...) from a few ms to 1 day, e.g. Duration.ofSeconds(5)");
+            }
             if (timeout == null || timeout.isZero() || timeout.isNegative()) {
                 throw new IllegalArgumentException("health timeout must be > 0 (was " + timeout
                         + "): set HealthRegistryConfig.custom().timeout(...), e.g. Duration.ofSeconds(2)");
@@ -92,6 +101,10 @@ public final class HealthRegistryConfig {
             if (drainDelay == null || drainDelay.isNegative()) {
                 throw new IllegalArgumentException("drain delay must be >= 0 (was " + drainDelay
                         + "): set drainDelay(...) to the load balancer's probe interval x unhealthy threshold");
+            }
+            if (drainDelay.compareTo(MAX_DRAIN_DELAY) > 0) {
+                throw new IllegalArgumentException("drain delay must be at most " + MAX_DRAIN_DELAY + " (was " + drainDelay
+                        + "): set drainDelay(...) from 0 to 10 minutes, the load balancer's probe interval x unhealthy threshold");
             }
             return new HealthRegistryConfig(this);
         }

@@ -111,12 +111,25 @@ public class HealthServlet extends HttpServlet {
         return null;
     }
 
-    private boolean admitted(HttpServletRequest request) {
+    /**
+     * Whether this servlet shows {@code request} the checks' data: its details predicate's answer, and no when the
+     * predicate throws. Pages of the same application that can show error messages or other details (an info page, a
+     * status page) should admit the same callers, by asking this method, so that one rule decides who sees details.
+     */
+    public boolean admitsDetails(HttpServletRequest request) {
+        Predicate<HttpServletRequest> rule = details;
+        if (rule == null || request == null) {
+            return false;
+        }
         try {
-            return details.test(request);
+            return rule.test(request);
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    private boolean admitted(HttpServletRequest request) {
+        return admitsDetails(request);
     }
 
     /** Admits callers on a loopback address (sidecars, local agents, an operator on the host). */

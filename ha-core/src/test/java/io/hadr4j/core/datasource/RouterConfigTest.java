@@ -93,7 +93,7 @@ class RouterConfigTest {
         assertMessage(() -> RegionAwareDataSource.create(c), "at least one endpoint is needed", "Endpoint.of(");
         assertMessage(() -> RegionAwareDataSource.create(c, Endpoint.of("a", "r1", a), Endpoint.of("a", "r2", b)),
                 "two endpoints are named 'a'");
-        assertMessage(() -> RegionAwareDataSource.create(c, Endpoint.of(" ", "r1", a)), "endpoint #1 has no name");
+        assertMessage(() -> RegionAwareDataSource.create(c, Endpoint.of(" ", "r1", a)), "has no name", "give every endpoint a unique name");
         assertMessage(() -> RegionAwareDataSource.create(c, Endpoint.of("a", null, a)), "endpoint 'a' has no region");
         assertMessage(() -> RegionAwareDataSource.create(c, Endpoint.of("a", "r1", null)), "endpoint 'a' has no DataSource");
         assertMessage(() -> RegionAwareDataSource.create(c, Endpoint.of("a", "r1", a, -1)), "endpoint 'a' has priority -1");

@@ -121,7 +121,11 @@ public final class TdsServer implements AutoCloseable {
         }
     }
 
-    private record Rule(String fragment, Result result) {
+    /** A scripted answer: a result, or (result null) a server error {@code number} with {@code message}. */
+    private record Rule(String fragment, Result result, int number, String message) {
+        Rule(String fragment, Result result) {
+            this(fragment, result, 0, null);
+        }
     }
 
     private final ServerSocket socket;
@@ -191,6 +195,17 @@ public final class TdsServer implements AutoCloseable {
         String f = fragment.toUpperCase(Locale.ROOT);
         rules.removeIf(r -> r.fragment.equals(f));
         rules.add(0, new Rule(f, Objects.requireNonNull(result, "result")));
+    }
+
+    /**
+     * From now on a batch whose text contains {@code fragment} (ignoring case) fails with server error {@code number}
+     * (severity 16) and {@code message}, as a server error a driver passes on in its SQLException; a later rule for the
+     * same fragment replaces the earlier one.
+     */
+    public void answerWithError(String fragment, int number, String message) {
+        String f = fragment.toUpperCase(Locale.ROOT);
+        rules.removeIf(r -> r.fragment.equals(f));
+        rules.add(0, new Rule(f, null, number, Objects.requireNonNull(message, "message")));
     }
 
     /** The SQL batches received so far, in order. */
@@ -304,7 +319,7 @@ public final class TdsServer implements AutoCloseable {
             return failure(number, 16, "error " + number + " raised by the hadr4j TDS test server", 0);
         }
         for (Rule r : rules) {
-            if (upper.contains(r.fragment)) return result(r.result);
+            if (upper.contains(r.fragment)) return r.result != null ? result(r.result) : failure(r.number, 16, r.message, 0xC1);
         }
         if (upper.contains("UPDATEABILITY")) {
             return concat(nvarcharColumns("updateability", "server"), nvarcharRow(readOnly ? "READ_ONLY" : "READ_WRITE", serverName),
