@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -91,6 +91,7 @@ final class Router implements AutoCloseable {
         AtomicReference<Connection> held;
         boolean timeoutRecorded;
         long confirmedNanos;
+        long seenSinceNanos; // when the probe that gave seen started (or, for a decision without one, when it was made)
 
         Node(Router router, Endpoint endpoint, CircuitBreaker breaker, Retry retry) {
             this.router = router;
@@ -116,6 +117,14 @@ final class Router implements AutoCloseable {
         Observation withLagFromPrimary(Duration reported) {
             return new Observation(role, epoch, reported, server, at, took, error, partnerLag, reported != null);
         }
+    }
+
+    /**
+     * What the last applied probe round saw of every endpoint, published as one unit at the end of the round, after
+     * its events were published: {@link #snapshot()} shows a whole round or none of it. {@code freshSinceNanos}: the
+     * earliest start among the probes whose answers it holds ({@link #probeNow()} waits until that is after its call).
+     */
+    private record Shown(Observation[] seen, boolean[] fenced, long round, long freshSinceNanos) {
     }
 
     /** The last change of the write endpoint after a loss of the primary. */
@@ -150,7 +159,10 @@ final class Router implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probeExecutor;
     private final AtomicBoolean probeRequested = new AtomicBoolean();
-    private final List<Consumer<RouterEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Listeners listeners;
+    // The latest probeNow(): a probe answer that started before it is not used without asking again.
+    private final AtomicLong freshWantedNanos = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
+    private volatile Shown shown;
     private final Object monitor = new Object();
     private final long minRoundGapNanos;
     private final long fastRoundGapNanos; // between rounds while there is no writer
@@ -207,6 +219,14 @@ final class Router implements AutoCloseable {
                 .map(e -> new Node(this, e, breakers.circuitBreaker(instanceName(e), config.circuitBreakerConfig()),
                         retries.retry(instanceName(e), retryConfig)))
                 .toArray(Node[]::new);
+        long old = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+        Observation[] none = new Observation[nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            none[i] = Observation.NONE;
+            nodes[i].seenSinceNanos = old;
+        }
+        this.shown = new Shown(none, new boolean[nodes.length], 0, old);
+        this.listeners = new Listeners(config.name(), daemon(config.name() + "-events"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(config.name() + "-router"));
         this.probeExecutor = Executors.newCachedThreadPool(daemon(config.name() + "-probe"));
     }
@@ -401,11 +421,39 @@ final class Router implements AutoCloseable {
         }
     }
 
-    /** Requests a probe round and waits until a round that started after now completes (bounded). */
+    /**
+     * Probes every endpoint and returns once a round whose every answer comes from a probe that started after this
+     * call has been applied: {@link #snapshot()} then shows it, and its events have been published (see
+     * {@link #awaitEvents}). A late answer to an earlier probe is not enough (the round asks again). An endpoint
+     * whose probe times out counts as answered (DOWN). Bounded by {@link #probeNowBoundNanos()}; past it, throws.
+     */
     void probeNow() throws SQLException {
-        long target = roundsStarted + 1;
-        requestProbe();
-        awaitRounds(target, 2 * config.probeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1));
+        long t0 = System.nanoTime();
+        freshWantedNanos.accumulateAndGet(t0, (a, b) -> b - a > 0 ? b : a);
+        long bound = probeNowBoundNanos();
+        long end = t0 + bound;
+        while (true) {
+            if (closed) throw closedException();
+            if (shown.freshSinceNanos() - t0 >= 0) return;
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new SQLException(config.name() + ": probeNow(): no probe round that started after the call completed within "
+                        + TimeUnit.NANOSECONDS.toMillis(bound) + " ms. Endpoints: " + describeEndpoints(), SQLSTATE_NO_PRIMARY);
+            }
+            long target = rounds + 1;
+            requestProbe();
+            awaitRounds(target, left);
+        }
+    }
+
+    /** Two rounds that each wait up to probeTimeout, the gaps between rounds, and room for a loaded machine. */
+    private long probeNowBoundNanos() {
+        return 3 * config.probeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
+    }
+
+    /** Waits until every event published before now has been delivered to the listeners; false on timeout. */
+    boolean awaitEvents(Duration timeout) {
+        return listeners.awaitDelivered(timeout);
     }
 
     private void probeRoundSafely() {
@@ -450,14 +498,24 @@ final class Router implements AutoCloseable {
         long newestBefore = maxEpoch;
         int n = nodes.length;
         Observation[] results = new Observation[n];
+        long[] since = new long[n]; // for each result: when the probe that gave it started
         boolean[] waitFully = new boolean[n];
+        long freshWanted = freshWantedNanos.get();
         for (int i = 0; i < n; i++) {
             Node node = nodes[i];
             if (node.inflight != null) { // from an earlier round
                 if (node.inflight.isDone()) {
+                    since[i] = node.inflightStartNanos;
                     results[i] = collect(node);
+                    // A late answer that started before a probeNow() is used, but asked again, so that this round
+                    // can answer the probeNow() with news that started after it.
+                    if (since[i] - freshWanted < 0 && node.breaker.tryAcquirePermission()) {
+                        waitFully[i] = trusted(node);
+                        if (!submit(node, start)) return; // closing
+                    }
                 } else if (start - node.inflightStartNanos >= timeout) {
                     results[i] = timedOut(node);
+                    since[i] = start;
                 }
                 continue;
             }
@@ -465,6 +523,7 @@ final class Router implements AutoCloseable {
                 String last = node.lastFailure;
                 results[i] = down(node, "circuit breaker open after repeated failures, not probed"
                         + (last == null ? "" : " (last failure: " + last + ")"), null);
+                since[i] = start;
                 continue;
             }
             waitFully[i] = trusted(node);
@@ -480,6 +539,7 @@ final class Router implements AutoCloseable {
                 Future<Dialect.Status> f = node.inflight;
                 if (f == null) continue;
                 if (f.isDone()) {
+                    since[i] = node.inflightStartNanos;
                     Observation o = collect(node); // a re-probe's answer replaces the earlier one of this round
                     results[i] = o;
                     if (o.role() == Role.PRIMARY && o.epoch() != null && newestBefore != Long.MIN_VALUE && o.epoch() > newestBefore) {
@@ -491,6 +551,7 @@ final class Router implements AutoCloseable {
                 long deadline = node.inflightStartNanos + timeout;
                 if (now - deadline >= 0) {
                     results[i] = timedOut(node);
+                    since[i] = now;
                     continue;
                 }
                 long until = waitFully[i] && !decided ? deadline : Math.min(deadline, start + brief);
@@ -516,7 +577,7 @@ final class Router implements AutoCloseable {
             LockSupport.parkNanos(this, Math.max(1, wakeAt - now)); // a probe that completes unparks this thread
             if (Thread.interrupted()) return; // closing
         }
-        apply(results, start);
+        apply(results, since, start);
     }
 
     /** Whether a round should wait for {@code node}'s probe up to probeTimeout: last seen up, and not suspect. */
@@ -659,13 +720,14 @@ final class Router implements AutoCloseable {
 
     // ---------------------------------------------------------------- deciding the route
 
-    private void apply(Observation[] results, long roundStart) {
+    private void apply(Observation[] results, long[] since, long roundStart) {
         for (int i = 0; i < nodes.length; i++) {
             Node node = nodes[i];
             Observation old = node.seen;
             Observation now = results[i];
             if (now == null) continue; // still being probed: what was last seen stands
             node.seen = now;
+            node.seenSinceNanos = since[i];
             if (now.role() != Role.DOWN && now.epoch() != null && now.epoch() > maxEpoch) {
                 maxEpoch = now.epoch();
                 keepEpoch();
@@ -680,6 +742,16 @@ final class Router implements AutoCloseable {
         Route next = decide(roundStart);
         Route prev = ROUTE.getAndSet(this, next);
         announce(prev, next, roundStart);
+        // Last: the snapshot shows this round only once all of it is decided and its events are published.
+        Observation[] seen = new Observation[nodes.length];
+        boolean[] fenced = new boolean[nodes.length];
+        long fresh = nodes.length == 0 ? roundStart : nodes[0].seenSinceNanos;
+        for (int i = 0; i < nodes.length; i++) {
+            seen[i] = nodes[i].seen;
+            fenced[i] = nodes[i].fenced;
+            if (nodes[i].seenSinceNanos - fresh < 0) fresh = nodes[i].seenSinceNanos;
+        }
+        shown = new Shown(seen, fenced, roundsStarted, fresh);
     }
 
     /**
@@ -897,37 +969,41 @@ final class Router implements AutoCloseable {
     // ---------------------------------------------------------------- events, snapshot, close
 
     void addListener(Consumer<RouterEvent> listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     void removeListener(Consumer<RouterEvent> listener) {
         listeners.remove(listener);
     }
 
+    /** Queues {@code event} for the listeners, who get it on the router's event thread; never blocks. */
     private void publish(RouterEvent event) {
-        for (Consumer<RouterEvent> l : listeners) {
-            try {
-                l.accept(event);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: a RouterEvent listener failed: {}", config.name(), e.toString());
-            }
-        }
+        listeners.publish(event);
     }
 
+    /**
+     * The last applied probe round as a whole (see {@link Shown}), with the route as it is now: a connection error
+     * withdraws the write route between rounds, and the snapshot says so at once.
+     */
     RouterSnapshot snapshot() {
+        Shown s = shown;
         Route r = route;
         Failover f = failover;
-        List<RouterSnapshot.EndpointView> views = Arrays.stream(nodes).map(Router::view).collect(Collectors.toList());
+        List<RouterSnapshot.EndpointView> views = new ArrayList<>(nodes.length);
+        for (int i = 0; i < nodes.length; i++) views.add(view(nodes[i], s.seen()[i], s.fenced()[i]));
         List<String> readers = Arrays.stream(r.readers).map(Node::name).collect(Collectors.toUnmodifiableList());
         return new RouterSnapshot(List.copyOf(views), name(r.writer), r.writer == null ? r.refusal : null, readers,
                 f == null ? null : f.from(), f == null ? null : f.to(), f == null ? null : f.at(),
-                f == null ? null : f.took(), rounds, Instant.now());
+                f == null ? null : f.took(), s.round(), Instant.now());
     }
 
     private static RouterSnapshot.EndpointView view(Node n) {
-        Observation o = n.seen;
+        return view(n, n.seen, n.fenced);
+    }
+
+    private static RouterSnapshot.EndpointView view(Node n, Observation o, boolean fenced) {
         return new RouterSnapshot.EndpointView(n.name(), n.endpoint.region(), n.endpoint.priority(), o.role(), o.epoch(),
-                o.lag(), o.server(), n.fenced, n.breaker.getState().name(), o.at(), o.took(), o.error());
+                o.lag(), o.server(), fenced, n.breaker.getState().name(), o.at(), o.took(), o.error());
     }
 
     String describeEndpoints() {
@@ -971,6 +1047,7 @@ final class Router implements AutoCloseable {
         closed = true;
         scheduler.shutdownNow();
         probeExecutor.shutdownNow();
+        listeners.close();
         synchronized (monitor) {
             monitor.notifyAll();
         }
