@@ -113,6 +113,27 @@ class SqlServerDriverTest {
         }
     }
 
+    /**
+     * The probe's own error is the one reported, not the rollback's: with autocommit off, the probe rolls back what it
+     * opened; when the server resets the connection during the probe's role query, that rollback fails too (the
+     * connection is closed), and it is attached as suppressed to the probe's error instead of replacing it.
+     */
+    @Test
+    void aFailedRollbackAfterAFailedProbeDoesNotHideTheProbesError() throws Exception {
+        try (TdsServer server = new TdsServer(); Connection c = DriverManager.getConnection(server.url(), USER, PASSWORD)) {
+            c.setAutoCommit(false);
+            server.resetOn("Updateability");
+            SQLException e = assertThrows(SQLException.class, () -> Dialect.SQL_SERVER.probe(c, 5));
+            assertTrue(e instanceof SQLServerException, e.getClass().getName());
+            assertTrue(server.batches().stream().anyMatch(b -> b.contains("Updateability")), "the probe's query reached the server");
+            assertEquals(Dialect.ErrorKind.CONNECTION_LOST, Dialect.SQL_SERVER.classify(e), e::toString);
+            assertFalse(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connection is closed"),
+                    "the probe's own error (the reset), not the rollback's on the closed connection: " + e);
+            assertEquals(1, e.getSuppressed().length, "the rollback's failure is kept, as suppressed: " + Arrays.toString(e.getSuppressed()));
+            assertTrue(e.getSuppressed()[0].getMessage().toLowerCase(java.util.Locale.ROOT).contains("closed"), e.getSuppressed()[0]::toString);
+        }
+    }
+
     @Test
     void theDialectIsDetectedAndItsProbeReadsTheRoleThroughTheDriver() throws Exception {
         try (TdsServer server = new TdsServer(); Connection c = DriverManager.getConnection(server.url(), USER, PASSWORD)) {
