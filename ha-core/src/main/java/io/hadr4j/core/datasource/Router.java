@@ -1,10 +1,7 @@
 package io.hadr4j.core.datasource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -49,6 +46,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 
+import io.hadr4j.core.Secrets;
 /**
  * The engine behind {@link RegionAwareDataSource}: probes the endpoints, decides the route (which endpoint takes
  * writes, which serve reads), reacts to errors of handed-out connections, and hands out connections.
@@ -190,7 +188,9 @@ final class Router implements AutoCloseable {
     Router(RouterConfig config, String localRegion, List<Endpoint> endpoints) {
         this.config = config;
         if (config.epochFile() != null) {
-            OptionalLong kept = RouterConfig.readEpochFile(config.epochFile());
+            EpochFile.Read read = EpochFile.read(config.epochFile());
+            if (read.warning() != null) LOG.warn("{}: {}", config.name(), Secrets.mask(read.warning()));
+            OptionalLong kept = read.value();
             if (kept.isPresent()) {
                 maxEpoch = kept.getAsLong();
                 LOG.info("{}: the newest epoch seen before is {} (from {}); a primary on an older one is fenced", config.name(), maxEpoch, config.epochFile());
@@ -1074,14 +1074,12 @@ final class Router implements AutoCloseable {
         LOG.info("{}: closed", config.name());
     }
 
-    /** Writes {@link #maxEpoch} to the epoch file, if one is configured (atomically: a reader never sees half). */
+    /** Writes {@link #maxEpoch} to the epoch file, if one is configured, durably (see {@link EpochFile}). */
     private void keepEpoch() {
         Path file = config.epochFile();
         if (file == null) return;
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, maxEpoch + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            EpochFile.write(file, maxEpoch);
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: could not keep the newest epoch {} in {} ({}); a restarted router will not remember it", config.name(), maxEpoch, file, e.toString());
         }
