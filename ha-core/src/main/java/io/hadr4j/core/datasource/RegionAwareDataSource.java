@@ -61,6 +61,12 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
     public static final String SQLSTATE_SPLIT_BRAIN = Router.SQLSTATE_SPLIT_BRAIN;
     /** SQLState of "this DataSource is closed". */
     public static final String SQLSTATE_CLOSED = Router.SQLSTATE_CLOSED;
+    /**
+     * SQLState of "pool exhausted": the write endpoint's pool had no free connection up to the deadline
+     * (failoverTimeout). The endpoint keeps its role; the exception is a {@link java.sql.SQLTransientConnectionException}
+     * whose message gives the pool's counts when the pool is HikariCP.
+     */
+    public static final String SQLSTATE_POOL_EXHAUSTED = Router.SQLSTATE_POOL_EXHAUSTED;
 
     private final RouterConfig config;
     private final String localRegion;

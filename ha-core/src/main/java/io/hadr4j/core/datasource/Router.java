@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +46,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
-
 import io.hadr4j.core.Secrets;
+
 /**
  * The engine behind {@link RegionAwareDataSource}: probes the endpoints, decides the route (which endpoint takes
  * writes, which serve reads), reacts to errors of handed-out connections, and hands out connections.
@@ -61,6 +62,7 @@ final class Router implements AutoCloseable {
     static final String SQLSTATE_NO_PRIMARY = "08H01";
     static final String SQLSTATE_SPLIT_BRAIN = "08H02";
     static final String SQLSTATE_CLOSED = "08H03";
+    static final String SQLSTATE_POOL_EXHAUSTED = "08H04";
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionAwareDataSource.class);
 
@@ -69,6 +71,8 @@ final class Router implements AutoCloseable {
         final Router router;
         final Endpoint endpoint;
         final DataSource pool; // endpoint.dataSource(), one load nearer the hot path
+        final PoolAccess access; // borrowing from pool within a deadline
+        final ProbeConnection probe; // the probe's own connection, never one of the application's
         final CircuitBreaker breaker;
         final Retry retry;
         volatile Observation seen = Observation.NONE;
@@ -86,7 +90,7 @@ final class Router implements AutoCloseable {
         Future<Dialect.Status> inflight;
         boolean inflightWakes; // whether it asks for a round when it answers late (see submit)
         long inflightStartNanos;
-        AtomicReference<Connection> held;
+        volatile AtomicReference<Connection> held;
         boolean timeoutRecorded;
         long confirmedNanos;
         long seenSinceNanos; // when the probe that gave seen started (or, for a decision without one, when it was made)
@@ -95,6 +99,8 @@ final class Router implements AutoCloseable {
             this.router = router;
             this.endpoint = endpoint;
             this.pool = endpoint.dataSource();
+            this.access = new PoolAccess(pool);
+            this.probe = new ProbeConnection(endpoint, access);
             this.breaker = breaker;
             this.retry = retry;
         }
@@ -163,6 +169,8 @@ final class Router implements AutoCloseable {
     private volatile Shown shown;
     private final Object monitor = new Object();
     private final long minRoundGapNanos;
+    private final long failoverNanos;
+    private final long sliceNanos; // the longest a getConnection() waits on a pool before it looks at the route again
     private final long fastRoundGapNanos; // between rounds while there is no writer
 
     /** The shortest gap between rounds while there is no writer (callers are waiting for one). */
@@ -200,10 +208,14 @@ final class Router implements AutoCloseable {
         this.dialect = config.dialect();
         this.route = new Route(null, "not probed yet", SQLSTATE_NO_PRIMARY, new Node[0]);
         this.minRoundGapNanos = Math.min(config.probeInterval().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(100));
+        this.failoverNanos = config.failoverTimeout().toNanos();
+        this.sliceNanos = Math.max(config.probeInterval().toNanos(), TimeUnit.MILLISECONDS.toNanos(100));
         this.fastRoundGapNanos = Math.min(minRoundGapNanos, FAST_ROUND_GAP_NANOS);
         RetryConfig retryConfig = config.retryConfig() != null ? config.retryConfig()
                 : RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(100))
-                        .retryOnException(e -> e instanceof SQLException s && classify(s) == Dialect.ErrorKind.TRANSIENT)
+                        // Not a pool's timeout: each attempt would be a whole pool timeout; the wait loop handles it.
+                        .retryOnException(e -> e instanceof SQLException s && classify(s) == Dialect.ErrorKind.TRANSIENT
+                                && !PoolAccess.isPoolExhausted(s))
                         .build();
         this.breakers = config.circuitBreakerRegistry() != null ? config.circuitBreakerRegistry() : CircuitBreakerRegistry.ofDefaults();
         this.retries = config.retryRegistry() != null ? config.retryRegistry() : RetryRegistry.ofDefaults();
@@ -250,7 +262,7 @@ final class Router implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("{}: the first probe round did not complete ({}); routing starts when one does", config.name(), e.toString());
+            LOG.warn("{}: the first probe round did not complete ({}); routing starts when one does", config.name(), Secrets.mask(e.toString()));
         }
         long interval = config.probeInterval().toNanos();
         scheduler.scheduleWithFixedDelay(this::probeRoundSafely, interval, interval, TimeUnit.NANOSECONDS);
@@ -259,27 +271,39 @@ final class Router implements AutoCloseable {
     // ---------------------------------------------------------------- connections
 
     Connection connect(boolean write) throws SQLException {
+        long start = System.nanoTime();
         Route r = route;
         if (!write && r.readers.length > 0) {
-            Connection c = tryReaders(r);
+            Connection c = tryReaders(r, start);
             if (c != null) return c;
         }
         Node w = r.writer;
+        SQLException last = null;
         if (w != null) {
             try {
-                return new RouterConnection(w, write, w.pool.getConnection());
+                return new RouterConnection(w, write, w.access.borrow(borrowBound(start + failoverNanos)));
             } catch (SQLException e) {
+                last = e;
                 acquireFailed(w, e);
             }
         }
-        return connectSlowly(write);
+        return connectSlowly(write, start, last);
     }
 
-    private Connection tryReaders(Route r) {
+    /**
+     * How long one wait on a pool may last: up to the deadline, in slices (so that a waiting caller sees a new route),
+     * and with failoverTimeout 0 the pool's own timeout (0 means "do not wait for a failover", not "for a pool").
+     */
+    private long borrowBound(long deadline) {
+        if (failoverNanos == 0) return Long.MAX_VALUE;
+        return Math.max(0, Math.min(deadline - System.nanoTime(), sliceNanos));
+    }
+
+    private Connection tryReaders(Route r, long start) {
         for (Node n : r.readers) {
             if (n.breaker.getState() == CircuitBreaker.State.OPEN) continue;
             try {
-                return new RouterConnection(n, false, n.pool.getConnection());
+                return new RouterConnection(n, false, n.access.borrow(borrowBound(start + failoverNanos)));
             } catch (SQLException e) {
                 LOG.debug("{}: read connection to {} failed, trying the next ({})", config.name(), n.name(), PoolSupport.safeMessage(e));
                 if (classify(e) == Dialect.ErrorKind.CONNECTION_LOST) {
@@ -291,34 +315,57 @@ final class Router implements AutoCloseable {
         return null;
     }
 
-    /** Waits, re-probing, until a writer exists or the failover timeout passes. */
-    private Connection connectSlowly(boolean write) throws SQLException {
-        long start = System.nanoTime();
-        long deadline = start + config.failoverTimeout().toNanos();
-        SQLException last = null;
+    /** Thrown inside a retry when the deadline has passed: not retried, ends the wait. */
+    private static final class DeadlinePassed extends RuntimeException {
+        DeadlinePassed() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Waits, re-probing, until a writer exists or the failover timeout (counted from {@code start}) passes. Every
+     * wait ends by the deadline: on the probe rounds, and on a pool (see {@link #borrowBound}); a pool that has no
+     * free connection is asked again until the deadline, without a probe (a busy pool says nothing about the server)
+     * and never retried with a whole pool timeout of its own.
+     */
+    private Connection connectSlowly(boolean write, long start, SQLException first) throws SQLException {
+        long deadline = start + failoverNanos;
+        SQLException last = first;
         while (true) {
             long nextRound = rounds + 1;
             if (closed) throw closedException();
             Route r = route;
             if (!write) {
-                Connection c = tryReaders(r);
+                Connection c = tryReaders(r, start);
                 if (c != null) return c;
             }
             Node w = r.writer;
-            if (w != null) {
+            long attemptAt = System.nanoTime();
+            if (w != null && deadline - attemptAt > 0) {
                 try {
-                    Connection raw = w.retry.executeCallable(() -> w.pool.getConnection());
+                    Connection raw = w.retry.executeCallable(() -> {
+                        if (deadline - System.nanoTime() <= 0) throw new DeadlinePassed();
+                        return w.access.borrow(borrowBound(deadline));
+                    });
                     return new RouterConnection(w, write, raw);
+                } catch (DeadlinePassed e) {
+                    // the deadline check below ends it
                 } catch (SQLException e) {
                     last = e;
                     acquireFailed(w, e);
                 } catch (Exception e) {
                     throw new SQLException(config.name() + ": unexpected failure connecting to " + w.name() + ": "
-                            + PoolSupport.safeMessage(e) + ". Endpoints: " + describeEndpoints(), SQLSTATE_NO_PRIMARY, e);
+                            + PoolSupport.safeMessage(e) + ". Endpoints: " + describeEndpoints(), SQLSTATE_NO_PRIMARY, PoolSupport.masked(e));
                 }
             }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) throw noWriter(route, last, System.nanoTime() - start);
+            long now = System.nanoTime();
+            long remaining = deadline - now;
+            if (remaining <= 0) throw gaveUp(route, last, now - start);
+            if (w != null && last != null && PoolAccess.isPoolExhausted(last) && route.writer == w) {
+                // The pool waited (up to a slice) and had nothing; ask it again. A pool that answers at once gets a pause.
+                if (now - attemptAt < TimeUnit.MILLISECONDS.toNanos(5)) awaitRounds(Long.MAX_VALUE, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
+                continue;
+            }
             requestProbe();
             awaitRounds(nextRound, Math.min(remaining, config.probeInterval().toNanos()));
         }
@@ -332,7 +379,7 @@ final class Router implements AutoCloseable {
         Dialect.ErrorKind kind = classify(e);
         if (kind == Dialect.ErrorKind.FATAL) {
             throw new SQLException(config.name() + ": could not connect to " + n.name() + ": " + PoolSupport.safeMessage(e)
-                    + ". Endpoints: " + describeEndpoints(), e.getSQLState(), e.getErrorCode(), e);
+                    + ". Endpoints: " + describeEndpoints(), e.getSQLState(), e.getErrorCode(), PoolSupport.masked(e));
         }
         if (kind != Dialect.ErrorKind.TRANSIENT) {
             n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
@@ -461,7 +508,8 @@ final class Router implements AutoCloseable {
         try {
             probeRound();
         } catch (Throwable t) {
-            LOG.error("{}: probe round failed unexpectedly; the next one runs as scheduled", config.name(), t);
+            LOG.error("{}: probe round failed unexpectedly ({}); the next one runs as scheduled", config.name(), Secrets.mask(t.toString()),
+                    PoolSupport.masked(t));
         } finally {
             lastRoundEndNanos = System.nanoTime();
             synchronized (monitor) {
@@ -638,6 +686,13 @@ final class Router implements AutoCloseable {
             return new Observation(s.role(), s.epoch(), s.lag(), s.server(), Instant.now(), Duration.ofNanos(took), null, s.partnerLag(), false);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (PoolAccess.isPoolExhausted(cause)) { // the probe shares a busy pool: that says nothing about the server
+                Observation last = node.seen;
+                String why = "not probed: " + PoolSupport.safeMessage(cause) + " (pool exhausted; the role last seen stands)";
+                LOG.debug("{}: {}: {}", config.name(), node.name(), why);
+                return new Observation(last.role(), last.epoch(), last.lag(), last.server(), Instant.now(), Duration.ofNanos(took),
+                        why, last.partnerLag(), last.lagFromPrimary());
+            }
             if (!recorded) node.breaker.onError(took, TimeUnit.NANOSECONDS, cause);
             Observation o = down(node, PoolSupport.safeMessage(cause), Duration.ofNanos(took));
             node.lastFailure = o.error();
@@ -664,9 +719,9 @@ final class Router implements AutoCloseable {
             try {
                 c.abort(probeExecutor);
             } catch (SQLException | RuntimeException e) {
-                LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), node.name(), e.toString());
+                LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), node.name(), PoolSupport.safeMessage(e));
             }
-            PoolSupport.evict(node.endpoint.probeDataSource(), c);
+            PoolSupport.evict(node.probe.source(), c); // if it is a pool's connection, the pool drops it (HikariCP ignores others)
         }
         SQLException timeout = new SQLException("probe timed out after " + config.probeTimeout().toMillis() + " ms", "08006");
         node.breaker.onError(took, TimeUnit.NANOSECONDS, timeout);
@@ -676,23 +731,47 @@ final class Router implements AutoCloseable {
     }
 
     /**
-     * Probes one endpoint. A pooled connection may be dead although the server is fine (its socket was reset):
-     * then that connection is evicted and the probe tries once more with another, within the same time bound.
+     * Probes one endpoint on its own connection ({@link ProbeConnection}). A kept connection may be dead although the
+     * server is fine (its socket was reset): then it is dropped and the probe tries once more with a new one, within
+     * the same time bound.
      */
     private Dialect.Status probeOne(Node node, AtomicReference<Connection> held) throws SQLException {
-        DataSource ds = node.endpoint.probeDataSource();
+        ProbeConnection.Taken t = node.probe.take(probeExecutor);
         for (int attempt = 1; ; attempt++) {
-            Connection c = ds.getConnection();
+            Connection c = t.connection();
             held.set(c); // the round aborts it if the probe outlives its timeout
+            boolean ok = false;
             try {
-                return probeWith(node, c);
+                Dialect.Status s = probeWith(node, c);
+                ok = true;
+                return s;
             } catch (SQLException e) {
                 if (attempt > 1 || classify(e) != Dialect.ErrorKind.CONNECTION_LOST || !held.compareAndSet(c, null)) throw e;
-                PoolSupport.evict(ds, c);
-                LOG.debug("{}: probe of {} failed on a pooled connection ({}); retrying with another", config.name(),
+                discard(node, t);
+                LOG.debug("{}: probe of {} failed on a kept connection ({}); retrying with a new one", config.name(),
                         node.name(), PoolSupport.safeMessage(e));
+                t = node.probe.open();
             } finally {
-                if (held.compareAndSet(c, null)) c.close();
+                if (held.compareAndSet(c, null)) {
+                    if (ok) {
+                        node.probe.keep(t, probeExecutor);
+                    } else {
+                        discard(node, t);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Drops a probe connection that failed: evicted from its pool if it is a pool's, else aborted. */
+    private void discard(Node node, ProbeConnection.Taken t) {
+        if (node.probe.pooled(t)) {
+            PoolSupport.evict(node.probe.source(), t.connection());
+        } else {
+            try {
+                t.connection().abort(probeExecutor);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), node.name(), PoolSupport.safeMessage(e));
             }
         }
     }
@@ -792,6 +871,7 @@ final class Router implements AutoCloseable {
             LOG.info("{}: endpoint {}", config.name(), what);
         }
         publish(new RouterEvent(RouterEvent.Type.ROLE_CHANGED, node.name(), null, null, what, null, Instant.now()));
+        node.probe.renew(probeExecutor); // a new connection for the next probe: a DNS listener may point elsewhere now
         boolean demoted = old.role() == Role.PRIMARY;
         boolean promoted = now.role() == Role.PRIMARY && old.role() != Role.UNKNOWN && config.evictOnPromotion();
         if (demoted || promoted) {
@@ -957,6 +1037,7 @@ final class Router implements AutoCloseable {
     }
 
     private void softEvict(Node node, String why) {
+        node.probe.renew(probeExecutor);
         if (PoolSupport.softEvict(node.endpoint.dataSource())) {
             String cause = "soft-evicted the pool of " + node.name() + " because " + why;
             LOG.info("{}: {}", config.name(), cause);
@@ -1018,12 +1099,36 @@ final class Router implements AutoCloseable {
         return name(route.writer);
     }
 
+    /** The failure at the deadline: "pool exhausted" when that is what kept the caller waiting, else "no writable primary". */
+    private SQLException gaveUp(Route r, SQLException last, long waitedNanos) {
+        Node w = r.writer;
+        if (w != null && last != null && PoolAccess.isPoolExhausted(last)) return poolExhausted(w, last, waitedNanos);
+        if (w != null && last != null) {
+            return new SQLException(config.name() + ": could not get a connection to " + w.name() + " within failoverTimeout "
+                    + config.failoverTimeout().toMillis() + " ms (waited " + TimeUnit.NANOSECONDS.toMillis(waitedNanos) + " ms): "
+                    + PoolSupport.safeMessage(last) + ". Endpoints: " + describeEndpoints(), last.getSQLState(), last.getErrorCode(),
+                    PoolSupport.masked(last));
+        }
+        return noWriter(r, last, waitedNanos);
+    }
+
+    private SQLException poolExhausted(Node w, SQLException last, long waitedNanos) {
+        String counts = w.access.counts();
+        String msg = config.name() + ": pool exhausted: no free connection in the pool of " + w.name() + " [" + w.endpoint.region()
+                + "] after waiting " + TimeUnit.NANOSECONDS.toMillis(waitedNanos) + " ms, up to the deadline of failoverTimeout "
+                + config.failoverTimeout().toMillis() + " ms" + (counts != null ? " (pool: " + counts + ")" : "")
+                + ". The endpoint is not down and its role is unchanged: writes still go to " + w.name()
+                + ". Return connections sooner, or give the pool more (HikariCP: maximumPoolSize). Endpoints: " + describeEndpoints()
+                + ". The pool said: " + PoolSupport.safeMessage(last);
+        return new SQLTransientConnectionException(msg, SQLSTATE_POOL_EXHAUSTED, PoolSupport.masked(last));
+    }
+
     private SQLException noWriter(Route r, SQLException last, long waitedNanos) {
         String msg = config.name() + ": no writable primary after waiting " + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
                 + " ms (failoverTimeout " + config.failoverTimeout().toMillis() + " ms): " + r.refusal
                 + ". Endpoints: " + describeEndpoints()
                 + (last != null ? ". Last connection error: " + PoolSupport.safeMessage(last) : "");
-        return new SQLException(msg, r.sqlState, last);
+        return new SQLException(msg, r.sqlState, PoolSupport.masked(last));
     }
 
     SQLException fencedException(Node n) {
@@ -1046,6 +1151,18 @@ final class Router implements AutoCloseable {
         if (closed) return;
         closed = true;
         scheduler.shutdownNow();
+        for (Node n : nodes) { // the probes' own connections, also one a hung probe holds
+            n.probe.renew(Runnable::run);
+            AtomicReference<Connection> h = n.held;
+            Connection c = h == null ? null : h.getAndSet(null);
+            if (c != null) {
+                try {
+                    c.abort(Runnable::run);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), n.name(), PoolSupport.safeMessage(e));
+                }
+            }
+        }
         probeExecutor.shutdownNow();
         listeners.close();
         synchronized (monitor) {
@@ -1061,7 +1178,7 @@ final class Router implements AutoCloseable {
                     try {
                         c.close();
                     } catch (Exception e) {
-                        LOG.warn("{}: closing the DataSource of {} failed: {}", config.name(), n.name(), e.toString());
+                        LOG.warn("{}: closing the DataSource of {} failed: {}", config.name(), n.name(), Secrets.mask(e.toString()));
                     }
                 }
             }
@@ -1081,7 +1198,7 @@ final class Router implements AutoCloseable {
         try {
             EpochFile.write(file, maxEpoch);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: could not keep the newest epoch {} in {} ({}); a restarted router will not remember it", config.name(), maxEpoch, file, e.toString());
+            LOG.warn("{}: could not keep the newest epoch {} in {} ({}); a restarted router will not remember it", config.name(), maxEpoch, file, Secrets.mask(e.toString()));
         }
     }
 
