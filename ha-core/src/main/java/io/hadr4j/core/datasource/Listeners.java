@@ -64,7 +64,7 @@ final class Listeners implements AutoCloseable {
                 notifyAll();
             }
         }
-        if (drops == 1 || drops % 1000 == 0) {
+        if (drops == 1 || (drops > 0 && drops % 1000 == 0)) {
             LOG.warn("{}: dropped {} RouterEvent(s) so far because the listeners do not keep up (a listener must return quickly);"
                     + " dropped: {}", name, drops, event.type());
         }

@@ -744,6 +744,7 @@ final class Router implements AutoCloseable {
             try {
                 Dialect.Status s = probeWith(node, c);
                 ok = true;
+                if (attempt > 1) pathWasReset(node);
                 return s;
             } catch (SQLException e) {
                 if (attempt > 1 || classify(e) != Dialect.ErrorKind.CONNECTION_LOST || !held.compareAndSet(c, null)) throw e;
@@ -760,6 +761,21 @@ final class Router implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The probe's kept connection to {@code node} was dead but a new one works: the server is fine, and whatever
+     * reset the probe's connection (a network path, a proxy, a restarted listener) has most likely reset the pool's
+     * idle connections too, which a pool may hand out unchecked. So the pool replaces them (idle ones now, busy ones
+     * when returned).
+     */
+    private void pathWasReset(Node node) {
+        if (closed) return;
+        if (PoolSupport.softEvict(node.pool)) {
+            String cause = "soft-evicted the pool of " + node.name() + " because the probe's own connection to it was reset too";
+            LOG.info("{}: {}", config.name(), cause);
+            publish(new RouterEvent(RouterEvent.Type.POOL_EVICTED, node.name(), null, null, cause, null, Instant.now()));
         }
     }
 
@@ -871,7 +887,9 @@ final class Router implements AutoCloseable {
             LOG.info("{}: endpoint {}", config.name(), what);
         }
         publish(new RouterEvent(RouterEvent.Type.ROLE_CHANGED, node.name(), null, null, what, null, Instant.now()));
-        node.probe.renew(probeExecutor); // a new connection for the next probe: a DNS listener may point elsewhere now
+        if (old.role() != Role.UNKNOWN && old.role() != Role.DOWN) {
+            node.probe.renew(probeExecutor); // a new connection for the next probe: a DNS listener may point elsewhere now
+        }
         boolean demoted = old.role() == Role.PRIMARY;
         boolean promoted = now.role() == Role.PRIMARY && old.role() != Role.UNKNOWN && config.evictOnPromotion();
         if (demoted || promoted) {
