@@ -24,7 +24,12 @@ import javax.sql.DataSource;
  */
 final class ProbeConnection {
 
-    static final long MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(5);
+    /**
+     * How long one probe connection is used. Short, because nothing else retires it: an application that retires
+     * its pool's connections (a rotated password, HikariCP's softEvictConnections) reaches only the pool's, and
+     * expects every connection of that user to be new soon after. One new connection per endpoint every 30 s is cheap.
+     */
+    static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private record Kept(Connection connection, long openedNanos, int generation) {
     }
