@@ -182,6 +182,7 @@ class FailoverTest {
         assertEquals("1,2,3", a.queryForString("SELECT string_agg(version, ',' ORDER BY installed_rank) FROM flyway_schema_history WHERE success"));
         assertAllAcknowledgedOn(a);
 
+        assertTrue(ds.awaitEvents(Duration.ofSeconds(30)), "the metrics listener has seen every event (listeners run on the router's event thread)");
         assertEquals(1.0, measurement("hadr4j.failovers?tag=cause:primary-read-only", "COUNT"));
         assertEquals(2.0, measurement("hadr4j.failovers", "COUNT"), "both failovers");
         assertEquals(2.0, measurement("hadr4j.failover.duration", "COUNT"));

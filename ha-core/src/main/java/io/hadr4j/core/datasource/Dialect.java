@@ -128,6 +128,7 @@ public interface Dialect {
 
     private static ErrorKind classifyGeneric(SQLException s) {
         String state = s.getSQLState();
+        if (Router.SQLSTATE_POOL_EXHAUSTED.equals(state)) return ErrorKind.TRANSIENT; // hadr4j's own: busy, not broken
         if (state != null && state.startsWith("08")) return ErrorKind.CONNECTION_LOST;
         if (s instanceof SQLTransientConnectionException && state == null && s.getCause() == null) {
             return ErrorKind.TRANSIENT; // a pool that timed out waiting for a free connection (exhausted, not broken)

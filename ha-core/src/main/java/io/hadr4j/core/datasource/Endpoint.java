@@ -57,7 +57,10 @@ public final class Endpoint {
 
     /**
      * A copy whose probes use {@code probeDataSource} (for example an unpooled driver DataSource) instead of the
-     * pool, so that an exhausted pool can never make a healthy endpoint look down.
+     * endpoint's DataSource. The probe keeps one connection of it between probes. Without it the probe already has
+     * a connection of its own when the DataSource is a HikariCP pool (opened as the pool opens its connections, but
+     * outside the pool, so that an application that exhausts its pool can never make a healthy endpoint look down);
+     * give one for any other pool, or the probe holds one of that pool's connections.
      */
     public Endpoint withProbeDataSource(DataSource probeDataSource) {
         if (probeDataSource == null) {
@@ -87,9 +90,17 @@ public final class Endpoint {
         return priority;
     }
 
-    /** The DataSource probes use: the one given to {@link #withProbeDataSource}, else {@link #dataSource()}. */
+    /**
+     * The DataSource probes use: the one given to {@link #withProbeDataSource}, else {@link #dataSource()} (whose
+     * connections, for a HikariCP pool, the probe opens outside the pool).
+     */
     public DataSource probeDataSource() {
         return probeDataSource != null ? probeDataSource : dataSource;
+    }
+
+    /** The one given to {@link #withProbeDataSource}, or null. */
+    DataSource probeDataSourceIfSet() {
+        return probeDataSource;
     }
 
     @Override

@@ -39,7 +39,7 @@ final class PoolSupport {
             m.invoke(target);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("Could not soft-evict a pool: {}", e.toString());
+            LOG.debug("Could not soft-evict a pool: {}", Secrets.mask(e.toString()));
             return false;
         }
     }
@@ -53,18 +53,37 @@ final class PoolSupport {
                 return;
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("Could not evict a connection through its pool: {}", e.toString());
+            LOG.debug("Could not evict a connection through its pool: {}", Secrets.mask(e.toString()));
         }
         try {
             raw.abort(Runnable::run);
         } catch (SQLException | RuntimeException e) {
-            LOG.debug("Could not abort a connection: {}", e.toString());
+            LOG.debug("Could not abort a connection: {}", Secrets.mask(e.toString()));
         }
     }
 
     /** The message of an exception with anything that looks like a secret masked: {@link Secrets#safeMessage}. */
     static String safeMessage(Throwable t) {
         return Secrets.safeMessage(t);
+    }
+
+    /**
+     * A copy of {@code t} and its causes whose messages are masked ({@link Secrets#mask}), with the same SQLState,
+     * vendor code, stack trace and class name in the message, to be the cause of hadr4j's own exceptions: a driver's
+     * message may quote a connection string, and whoever logs hadr4j's exception logs its causes too. Null stays null.
+     */
+    static SQLException masked(Throwable t) {
+        return masked(t, 0);
+    }
+
+    private static SQLException masked(Throwable t, int depth) {
+        if (t == null) return null;
+        SQLException s = t instanceof SQLException e ? e : null;
+        String text = t.getClass().getName() + ": " + Secrets.mask(t.getMessage() == null ? "" : t.getMessage());
+        SQLException copy = new SQLException(text, s == null ? null : s.getSQLState(), s == null ? 0 : s.getErrorCode(),
+                depth < 8 && t.getCause() != null && t.getCause() != t ? masked(t.getCause(), depth + 1) : null);
+        copy.setStackTrace(t.getStackTrace());
+        return copy;
     }
 
     private static Method publicMethod(Class<?> c, String name, Class<?>... params) {

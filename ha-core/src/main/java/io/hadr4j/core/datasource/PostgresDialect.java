@@ -33,24 +33,24 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public Status probe(Connection c, int queryTimeoutSeconds) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.setQueryTimeout(queryTimeoutSeconds);
-            try (ResultSet rs = st.executeQuery(PROBE)) {
-                rs.next();
-                boolean inRecovery = rs.getBoolean(1);
-                // transaction_read_only also reflects a read-only pool setting; only trust it on a read-write connection.
-                boolean readOnly = "on".equals(rs.getString(2)) || (!c.isReadOnly() && "on".equals(rs.getString(3)));
-                String walHex = rs.getString(4);
-                long recoveryTli = rs.getLong(5);
-                Long epoch = inRecovery ? (rs.wasNull() ? null : recoveryTli) : Long.valueOf(Long.parseLong(walHex, 16));
-                long lagMs = rs.getLong(6);
-                Duration lag = rs.wasNull() ? null : Duration.ofMillis(Math.max(0, lagMs));
-                Role role = inRecovery ? Role.SECONDARY : readOnly ? Role.READ_ONLY : Role.PRIMARY;
-                return new Status(role, epoch, lag, rs.getString(7));
+        return ProbeTransaction.thenRollBack(c, () -> {
+            try (Statement st = c.createStatement()) {
+                st.setQueryTimeout(queryTimeoutSeconds);
+                try (ResultSet rs = st.executeQuery(PROBE)) {
+                    rs.next();
+                    boolean inRecovery = rs.getBoolean(1);
+                    // transaction_read_only also reflects a read-only pool setting; only trust it on a read-write connection.
+                    boolean readOnly = "on".equals(rs.getString(2)) || (!c.isReadOnly() && "on".equals(rs.getString(3)));
+                    String walHex = rs.getString(4);
+                    long recoveryTli = rs.getLong(5);
+                    Long epoch = inRecovery ? (rs.wasNull() ? null : recoveryTli) : Long.valueOf(Long.parseLong(walHex, 16));
+                    long lagMs = rs.getLong(6);
+                    Duration lag = rs.wasNull() ? null : Duration.ofMillis(Math.max(0, lagMs));
+                    Role role = inRecovery ? Role.SECONDARY : readOnly ? Role.READ_ONLY : Role.PRIMARY;
+                    return new Status(role, epoch, lag, rs.getString(7));
+                }
             }
-        } finally {
-            if (!c.getAutoCommit()) c.rollback();
-        }
+        });
     }
 
     @Override

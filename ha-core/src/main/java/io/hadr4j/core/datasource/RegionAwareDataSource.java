@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -60,6 +61,12 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
     public static final String SQLSTATE_SPLIT_BRAIN = Router.SQLSTATE_SPLIT_BRAIN;
     /** SQLState of "this DataSource is closed". */
     public static final String SQLSTATE_CLOSED = Router.SQLSTATE_CLOSED;
+    /**
+     * SQLState of "pool exhausted": the write endpoint's pool had no free connection up to the deadline
+     * (failoverTimeout). The endpoint keeps its role; the exception is a {@link java.sql.SQLTransientConnectionException}
+     * whose message gives the pool's counts when the pool is HikariCP.
+     */
+    public static final String SQLSTATE_POOL_EXHAUSTED = Router.SQLSTATE_POOL_EXHAUSTED;
 
     private final RouterConfig config;
     private final String localRegion;
@@ -171,7 +178,12 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
         return router.snapshot();
     }
 
-    /** Registers a listener; it runs on the router's threads and must return quickly. */
+    /**
+     * Registers a listener. Every event is delivered on the router's own event thread, one at a time and in order,
+     * never on the thread of a caller of this DataSource nor on a probe thread: a slow or throwing listener delays
+     * neither. A listener should still return quickly, since the events after it wait for it (and, past
+     * 10,000 queued events, are dropped with a warning).
+     */
     public void addListener(Consumer<RouterEvent> listener) {
         router.addListener(listener);
     }
@@ -180,9 +192,27 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
         router.removeListener(listener);
     }
 
-    /** Probes every endpoint now and waits for the result (at most the probe timeout plus one second). */
+    /**
+     * Probes every endpoint now and returns once a probe round whose every answer comes from a probe that started
+     * after this call has been applied: {@link #snapshot()} then shows that round, and its events have been
+     * published (they reach the listeners on the event thread; {@link #awaitEvents} waits for that). An endpoint
+     * that does not answer within {@link RouterConfig#probeTimeout()} counts as answered, DOWN. Waits at most three
+     * probe timeouts plus two seconds, then throws an {@link SQLException}.
+     */
     public void probeNow() throws SQLException {
         router.probeNow();
+    }
+
+    /**
+     * Waits until every {@link RouterEvent} published before this call has been delivered to every listener, for
+     * tests and orderly shutdowns that must see them all; false when {@code timeout} passed first (a listener is
+     * blocked) or this DataSource is closed.
+     */
+    public boolean awaitEvents(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be zero or more, for example awaitEvents(Duration.ofSeconds(10))");
+        }
+        return router.awaitEvents(timeout);
     }
 
     public RouterConfig config() {

@@ -1,13 +1,11 @@
 package io.hadr4j.core.datasource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -48,6 +46,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.hadr4j.core.Secrets;
 
 /**
  * The engine behind {@link RegionAwareDataSource}: probes the endpoints, decides the route (which endpoint takes
@@ -63,6 +62,7 @@ final class Router implements AutoCloseable {
     static final String SQLSTATE_NO_PRIMARY = "08H01";
     static final String SQLSTATE_SPLIT_BRAIN = "08H02";
     static final String SQLSTATE_CLOSED = "08H03";
+    static final String SQLSTATE_POOL_EXHAUSTED = "08H04";
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionAwareDataSource.class);
 
@@ -71,6 +71,8 @@ final class Router implements AutoCloseable {
         final Router router;
         final Endpoint endpoint;
         final DataSource pool; // endpoint.dataSource(), one load nearer the hot path
+        final PoolAccess access; // borrowing from pool within a deadline
+        final ProbeConnection probe; // the probe's own connection, never one of the application's
         final CircuitBreaker breaker;
         final Retry retry;
         volatile Observation seen = Observation.NONE;
@@ -88,14 +90,17 @@ final class Router implements AutoCloseable {
         Future<Dialect.Status> inflight;
         boolean inflightWakes; // whether it asks for a round when it answers late (see submit)
         long inflightStartNanos;
-        AtomicReference<Connection> held;
+        volatile AtomicReference<Connection> held;
         boolean timeoutRecorded;
         long confirmedNanos;
+        long seenSinceNanos; // when the probe that gave seen started (or, for a decision without one, when it was made)
 
         Node(Router router, Endpoint endpoint, CircuitBreaker breaker, Retry retry) {
             this.router = router;
             this.endpoint = endpoint;
             this.pool = endpoint.dataSource();
+            this.access = new PoolAccess(pool);
+            this.probe = new ProbeConnection(endpoint, access);
             this.breaker = breaker;
             this.retry = retry;
         }
@@ -116,6 +121,14 @@ final class Router implements AutoCloseable {
         Observation withLagFromPrimary(Duration reported) {
             return new Observation(role, epoch, reported, server, at, took, error, partnerLag, reported != null);
         }
+    }
+
+    /**
+     * What the last applied probe round saw of every endpoint, published as one unit at the end of the round, after
+     * its events were published: {@link #snapshot()} shows a whole round or none of it. {@code freshSinceNanos}: the
+     * earliest start among the probes whose answers it holds ({@link #probeNow()} waits until that is after its call).
+     */
+    private record Shown(Observation[] seen, boolean[] fenced, long round, long freshSinceNanos) {
     }
 
     /** The last change of the write endpoint after a loss of the primary. */
@@ -150,9 +163,14 @@ final class Router implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probeExecutor;
     private final AtomicBoolean probeRequested = new AtomicBoolean();
-    private final List<Consumer<RouterEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Listeners listeners;
+    // The latest probeNow(): a probe answer that started before it is not used without asking again.
+    private final AtomicLong freshWantedNanos = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
+    private volatile Shown shown;
     private final Object monitor = new Object();
     private final long minRoundGapNanos;
+    private final long failoverNanos;
+    private final long sliceNanos; // the longest a getConnection() waits on a pool before it looks at the route again
     private final long fastRoundGapNanos; // between rounds while there is no writer
 
     /** The shortest gap between rounds while there is no writer (callers are waiting for one). */
@@ -178,7 +196,9 @@ final class Router implements AutoCloseable {
     Router(RouterConfig config, String localRegion, List<Endpoint> endpoints) {
         this.config = config;
         if (config.epochFile() != null) {
-            OptionalLong kept = RouterConfig.readEpochFile(config.epochFile());
+            EpochFile.Read read = EpochFile.read(config.epochFile());
+            if (read.warning() != null) LOG.warn("{}: {}", config.name(), Secrets.mask(read.warning()));
+            OptionalLong kept = read.value();
             if (kept.isPresent()) {
                 maxEpoch = kept.getAsLong();
                 LOG.info("{}: the newest epoch seen before is {} (from {}); a primary on an older one is fenced", config.name(), maxEpoch, config.epochFile());
@@ -188,10 +208,14 @@ final class Router implements AutoCloseable {
         this.dialect = config.dialect();
         this.route = new Route(null, "not probed yet", SQLSTATE_NO_PRIMARY, new Node[0]);
         this.minRoundGapNanos = Math.min(config.probeInterval().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(100));
+        this.failoverNanos = config.failoverTimeout().toNanos();
+        this.sliceNanos = Math.max(config.probeInterval().toNanos(), TimeUnit.MILLISECONDS.toNanos(100));
         this.fastRoundGapNanos = Math.min(minRoundGapNanos, FAST_ROUND_GAP_NANOS);
         RetryConfig retryConfig = config.retryConfig() != null ? config.retryConfig()
                 : RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(100))
-                        .retryOnException(e -> e instanceof SQLException s && classify(s) == Dialect.ErrorKind.TRANSIENT)
+                        // Not a pool's timeout: each attempt would be a whole pool timeout; the wait loop handles it.
+                        .retryOnException(e -> e instanceof SQLException s && classify(s) == Dialect.ErrorKind.TRANSIENT
+                                && !PoolAccess.isPoolExhausted(s))
                         .build();
         this.breakers = config.circuitBreakerRegistry() != null ? config.circuitBreakerRegistry() : CircuitBreakerRegistry.ofDefaults();
         this.retries = config.retryRegistry() != null ? config.retryRegistry() : RetryRegistry.ofDefaults();
@@ -207,6 +231,14 @@ final class Router implements AutoCloseable {
                 .map(e -> new Node(this, e, breakers.circuitBreaker(instanceName(e), config.circuitBreakerConfig()),
                         retries.retry(instanceName(e), retryConfig)))
                 .toArray(Node[]::new);
+        long old = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+        Observation[] none = new Observation[nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            none[i] = Observation.NONE;
+            nodes[i].seenSinceNanos = old;
+        }
+        this.shown = new Shown(none, new boolean[nodes.length], 0, old);
+        this.listeners = new Listeners(config.name(), daemon(config.name() + "-events"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(config.name() + "-router"));
         this.probeExecutor = Executors.newCachedThreadPool(daemon(config.name() + "-probe"));
     }
@@ -230,7 +262,7 @@ final class Router implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("{}: the first probe round did not complete ({}); routing starts when one does", config.name(), e.toString());
+            LOG.warn("{}: the first probe round did not complete ({}); routing starts when one does", config.name(), Secrets.mask(e.toString()));
         }
         long interval = config.probeInterval().toNanos();
         scheduler.scheduleWithFixedDelay(this::probeRoundSafely, interval, interval, TimeUnit.NANOSECONDS);
@@ -239,27 +271,39 @@ final class Router implements AutoCloseable {
     // ---------------------------------------------------------------- connections
 
     Connection connect(boolean write) throws SQLException {
+        long start = System.nanoTime();
         Route r = route;
         if (!write && r.readers.length > 0) {
-            Connection c = tryReaders(r);
+            Connection c = tryReaders(r, start);
             if (c != null) return c;
         }
         Node w = r.writer;
+        SQLException last = null;
         if (w != null) {
             try {
-                return new RouterConnection(w, write, w.pool.getConnection());
+                return new RouterConnection(w, write, w.access.borrow(borrowBound(start + failoverNanos)));
             } catch (SQLException e) {
+                last = e;
                 acquireFailed(w, e);
             }
         }
-        return connectSlowly(write);
+        return connectSlowly(write, start, last);
     }
 
-    private Connection tryReaders(Route r) {
+    /**
+     * How long one wait on a pool may last: up to the deadline, in slices (so that a waiting caller sees a new route),
+     * and with failoverTimeout 0 the pool's own timeout (0 means "do not wait for a failover", not "for a pool").
+     */
+    private long borrowBound(long deadline) {
+        if (failoverNanos == 0) return Long.MAX_VALUE;
+        return Math.max(0, Math.min(deadline - System.nanoTime(), sliceNanos));
+    }
+
+    private Connection tryReaders(Route r, long start) {
         for (Node n : r.readers) {
             if (n.breaker.getState() == CircuitBreaker.State.OPEN) continue;
             try {
-                return new RouterConnection(n, false, n.pool.getConnection());
+                return new RouterConnection(n, false, n.access.borrow(borrowBound(start + failoverNanos)));
             } catch (SQLException e) {
                 LOG.debug("{}: read connection to {} failed, trying the next ({})", config.name(), n.name(), PoolSupport.safeMessage(e));
                 if (classify(e) == Dialect.ErrorKind.CONNECTION_LOST) {
@@ -271,34 +315,57 @@ final class Router implements AutoCloseable {
         return null;
     }
 
-    /** Waits, re-probing, until a writer exists or the failover timeout passes. */
-    private Connection connectSlowly(boolean write) throws SQLException {
-        long start = System.nanoTime();
-        long deadline = start + config.failoverTimeout().toNanos();
-        SQLException last = null;
+    /** Thrown inside a retry when the deadline has passed: not retried, ends the wait. */
+    private static final class DeadlinePassed extends RuntimeException {
+        DeadlinePassed() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Waits, re-probing, until a writer exists or the failover timeout (counted from {@code start}) passes. Every
+     * wait ends by the deadline: on the probe rounds, and on a pool (see {@link #borrowBound}); a pool that has no
+     * free connection is asked again until the deadline, without a probe (a busy pool says nothing about the server)
+     * and never retried with a whole pool timeout of its own.
+     */
+    private Connection connectSlowly(boolean write, long start, SQLException first) throws SQLException {
+        long deadline = start + failoverNanos;
+        SQLException last = first;
         while (true) {
             long nextRound = rounds + 1;
             if (closed) throw closedException();
             Route r = route;
             if (!write) {
-                Connection c = tryReaders(r);
+                Connection c = tryReaders(r, start);
                 if (c != null) return c;
             }
             Node w = r.writer;
-            if (w != null) {
+            long attemptAt = System.nanoTime();
+            if (w != null && deadline - attemptAt > 0) {
                 try {
-                    Connection raw = w.retry.executeCallable(() -> w.pool.getConnection());
+                    Connection raw = w.retry.executeCallable(() -> {
+                        if (deadline - System.nanoTime() <= 0) throw new DeadlinePassed();
+                        return w.access.borrow(borrowBound(deadline));
+                    });
                     return new RouterConnection(w, write, raw);
+                } catch (DeadlinePassed e) {
+                    // the deadline check below ends it
                 } catch (SQLException e) {
                     last = e;
                     acquireFailed(w, e);
                 } catch (Exception e) {
                     throw new SQLException(config.name() + ": unexpected failure connecting to " + w.name() + ": "
-                            + PoolSupport.safeMessage(e) + ". Endpoints: " + describeEndpoints(), SQLSTATE_NO_PRIMARY, e);
+                            + PoolSupport.safeMessage(e) + ". Endpoints: " + describeEndpoints(), SQLSTATE_NO_PRIMARY, PoolSupport.masked(e));
                 }
             }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) throw noWriter(route, last, System.nanoTime() - start);
+            long now = System.nanoTime();
+            long remaining = deadline - now;
+            if (remaining <= 0) throw gaveUp(route, last, now - start);
+            if (w != null && last != null && PoolAccess.isPoolExhausted(last) && route.writer == w) {
+                // The pool waited (up to a slice) and had nothing; ask it again. A pool that answers at once gets a pause.
+                if (now - attemptAt < TimeUnit.MILLISECONDS.toNanos(5)) awaitRounds(Long.MAX_VALUE, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
+                continue;
+            }
             requestProbe();
             awaitRounds(nextRound, Math.min(remaining, config.probeInterval().toNanos()));
         }
@@ -312,7 +379,7 @@ final class Router implements AutoCloseable {
         Dialect.ErrorKind kind = classify(e);
         if (kind == Dialect.ErrorKind.FATAL) {
             throw new SQLException(config.name() + ": could not connect to " + n.name() + ": " + PoolSupport.safeMessage(e)
-                    + ". Endpoints: " + describeEndpoints(), e.getSQLState(), e.getErrorCode(), e);
+                    + ". Endpoints: " + describeEndpoints(), e.getSQLState(), e.getErrorCode(), PoolSupport.masked(e));
         }
         if (kind != Dialect.ErrorKind.TRANSIENT) {
             n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
@@ -401,11 +468,39 @@ final class Router implements AutoCloseable {
         }
     }
 
-    /** Requests a probe round and waits until a round that started after now completes (bounded). */
+    /**
+     * Probes every endpoint and returns once a round whose every answer comes from a probe that started after this
+     * call has been applied: {@link #snapshot()} then shows it, and its events have been published (see
+     * {@link #awaitEvents}). A late answer to an earlier probe is not enough (the round asks again). An endpoint
+     * whose probe times out counts as answered (DOWN). Bounded by {@link #probeNowBoundNanos()}; past it, throws.
+     */
     void probeNow() throws SQLException {
-        long target = roundsStarted + 1;
-        requestProbe();
-        awaitRounds(target, 2 * config.probeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1));
+        long t0 = System.nanoTime();
+        freshWantedNanos.accumulateAndGet(t0, (a, b) -> b - a > 0 ? b : a);
+        long bound = probeNowBoundNanos();
+        long end = t0 + bound;
+        while (true) {
+            if (closed) throw closedException();
+            if (shown.freshSinceNanos() - t0 >= 0) return;
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new SQLException(config.name() + ": probeNow(): no probe round that started after the call completed within "
+                        + TimeUnit.NANOSECONDS.toMillis(bound) + " ms. Endpoints: " + describeEndpoints(), SQLSTATE_NO_PRIMARY);
+            }
+            long target = rounds + 1;
+            requestProbe();
+            awaitRounds(target, left);
+        }
+    }
+
+    /** Two rounds that each wait up to probeTimeout, the gaps between rounds, and room for a loaded machine. */
+    private long probeNowBoundNanos() {
+        return 3 * config.probeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
+    }
+
+    /** Waits until every event published before now has been delivered to the listeners; false on timeout. */
+    boolean awaitEvents(Duration timeout) {
+        return listeners.awaitDelivered(timeout);
     }
 
     private void probeRoundSafely() {
@@ -413,7 +508,8 @@ final class Router implements AutoCloseable {
         try {
             probeRound();
         } catch (Throwable t) {
-            LOG.error("{}: probe round failed unexpectedly; the next one runs as scheduled", config.name(), t);
+            LOG.error("{}: probe round failed unexpectedly ({}); the next one runs as scheduled", config.name(), Secrets.mask(t.toString()),
+                    PoolSupport.masked(t));
         } finally {
             lastRoundEndNanos = System.nanoTime();
             synchronized (monitor) {
@@ -450,14 +546,24 @@ final class Router implements AutoCloseable {
         long newestBefore = maxEpoch;
         int n = nodes.length;
         Observation[] results = new Observation[n];
+        long[] since = new long[n]; // for each result: when the probe that gave it started
         boolean[] waitFully = new boolean[n];
+        long freshWanted = freshWantedNanos.get();
         for (int i = 0; i < n; i++) {
             Node node = nodes[i];
             if (node.inflight != null) { // from an earlier round
                 if (node.inflight.isDone()) {
+                    since[i] = node.inflightStartNanos;
                     results[i] = collect(node);
+                    // A late answer that started before a probeNow() is used, but asked again, so that this round
+                    // can answer the probeNow() with news that started after it.
+                    if (since[i] - freshWanted < 0 && node.breaker.tryAcquirePermission()) {
+                        waitFully[i] = trusted(node);
+                        if (!submit(node, start)) return; // closing
+                    }
                 } else if (start - node.inflightStartNanos >= timeout) {
                     results[i] = timedOut(node);
+                    since[i] = start;
                 }
                 continue;
             }
@@ -465,6 +571,7 @@ final class Router implements AutoCloseable {
                 String last = node.lastFailure;
                 results[i] = down(node, "circuit breaker open after repeated failures, not probed"
                         + (last == null ? "" : " (last failure: " + last + ")"), null);
+                since[i] = start;
                 continue;
             }
             waitFully[i] = trusted(node);
@@ -480,6 +587,7 @@ final class Router implements AutoCloseable {
                 Future<Dialect.Status> f = node.inflight;
                 if (f == null) continue;
                 if (f.isDone()) {
+                    since[i] = node.inflightStartNanos;
                     Observation o = collect(node); // a re-probe's answer replaces the earlier one of this round
                     results[i] = o;
                     if (o.role() == Role.PRIMARY && o.epoch() != null && newestBefore != Long.MIN_VALUE && o.epoch() > newestBefore) {
@@ -491,6 +599,7 @@ final class Router implements AutoCloseable {
                 long deadline = node.inflightStartNanos + timeout;
                 if (now - deadline >= 0) {
                     results[i] = timedOut(node);
+                    since[i] = now;
                     continue;
                 }
                 long until = waitFully[i] && !decided ? deadline : Math.min(deadline, start + brief);
@@ -516,7 +625,7 @@ final class Router implements AutoCloseable {
             LockSupport.parkNanos(this, Math.max(1, wakeAt - now)); // a probe that completes unparks this thread
             if (Thread.interrupted()) return; // closing
         }
-        apply(results, start);
+        apply(results, since, start);
     }
 
     /** Whether a round should wait for {@code node}'s probe up to probeTimeout: last seen up, and not suspect. */
@@ -577,6 +686,13 @@ final class Router implements AutoCloseable {
             return new Observation(s.role(), s.epoch(), s.lag(), s.server(), Instant.now(), Duration.ofNanos(took), null, s.partnerLag(), false);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (PoolAccess.isPoolExhausted(cause)) { // the probe shares a busy pool: that says nothing about the server
+                Observation last = node.seen;
+                String why = "not probed: " + PoolSupport.safeMessage(cause) + " (pool exhausted; the role last seen stands)";
+                LOG.debug("{}: {}: {}", config.name(), node.name(), why);
+                return new Observation(last.role(), last.epoch(), last.lag(), last.server(), Instant.now(), Duration.ofNanos(took),
+                        why, last.partnerLag(), last.lagFromPrimary());
+            }
             if (!recorded) node.breaker.onError(took, TimeUnit.NANOSECONDS, cause);
             Observation o = down(node, PoolSupport.safeMessage(cause), Duration.ofNanos(took));
             node.lastFailure = o.error();
@@ -603,9 +719,9 @@ final class Router implements AutoCloseable {
             try {
                 c.abort(probeExecutor);
             } catch (SQLException | RuntimeException e) {
-                LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), node.name(), e.toString());
+                LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), node.name(), PoolSupport.safeMessage(e));
             }
-            PoolSupport.evict(node.endpoint.probeDataSource(), c);
+            PoolSupport.evict(node.probe.source(), c); // if it is a pool's connection, the pool drops it (HikariCP ignores others)
         }
         SQLException timeout = new SQLException("probe timed out after " + config.probeTimeout().toMillis() + " ms", "08006");
         node.breaker.onError(took, TimeUnit.NANOSECONDS, timeout);
@@ -615,23 +731,63 @@ final class Router implements AutoCloseable {
     }
 
     /**
-     * Probes one endpoint. A pooled connection may be dead although the server is fine (its socket was reset):
-     * then that connection is evicted and the probe tries once more with another, within the same time bound.
+     * Probes one endpoint on its own connection ({@link ProbeConnection}). A kept connection may be dead although the
+     * server is fine (its socket was reset): then it is dropped and the probe tries once more with a new one, within
+     * the same time bound.
      */
     private Dialect.Status probeOne(Node node, AtomicReference<Connection> held) throws SQLException {
-        DataSource ds = node.endpoint.probeDataSource();
+        ProbeConnection.Taken t = node.probe.take(probeExecutor);
         for (int attempt = 1; ; attempt++) {
-            Connection c = ds.getConnection();
+            Connection c = t.connection();
             held.set(c); // the round aborts it if the probe outlives its timeout
+            boolean ok = false;
             try {
-                return probeWith(node, c);
+                Dialect.Status s = probeWith(node, c);
+                ok = true;
+                if (attempt > 1) pathWasReset(node);
+                return s;
             } catch (SQLException e) {
                 if (attempt > 1 || classify(e) != Dialect.ErrorKind.CONNECTION_LOST || !held.compareAndSet(c, null)) throw e;
-                PoolSupport.evict(ds, c);
-                LOG.debug("{}: probe of {} failed on a pooled connection ({}); retrying with another", config.name(),
+                discard(node, t);
+                LOG.debug("{}: probe of {} failed on a kept connection ({}); retrying with a new one", config.name(),
                         node.name(), PoolSupport.safeMessage(e));
+                t = node.probe.open();
             } finally {
-                if (held.compareAndSet(c, null)) c.close();
+                if (held.compareAndSet(c, null)) {
+                    if (ok) {
+                        node.probe.keep(t, probeExecutor);
+                    } else {
+                        discard(node, t);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The probe's kept connection to {@code node} was dead but a new one works: the server is fine, and whatever
+     * reset the probe's connection (a network path, a proxy, a restarted listener) has most likely reset the pool's
+     * idle connections too, which a pool may hand out unchecked. So the pool replaces them (idle ones now, busy ones
+     * when returned).
+     */
+    private void pathWasReset(Node node) {
+        if (closed) return;
+        if (PoolSupport.softEvict(node.pool)) {
+            String cause = "soft-evicted the pool of " + node.name() + " because the probe's own connection to it was reset too";
+            LOG.info("{}: {}", config.name(), cause);
+            publish(new RouterEvent(RouterEvent.Type.POOL_EVICTED, node.name(), null, null, cause, null, Instant.now()));
+        }
+    }
+
+    /** Drops a probe connection that failed: evicted from its pool if it is a pool's, else aborted. */
+    private void discard(Node node, ProbeConnection.Taken t) {
+        if (node.probe.pooled(t)) {
+            PoolSupport.evict(node.probe.source(), t.connection());
+        } else {
+            try {
+                t.connection().abort(probeExecutor);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), node.name(), PoolSupport.safeMessage(e));
             }
         }
     }
@@ -659,13 +815,14 @@ final class Router implements AutoCloseable {
 
     // ---------------------------------------------------------------- deciding the route
 
-    private void apply(Observation[] results, long roundStart) {
+    private void apply(Observation[] results, long[] since, long roundStart) {
         for (int i = 0; i < nodes.length; i++) {
             Node node = nodes[i];
             Observation old = node.seen;
             Observation now = results[i];
             if (now == null) continue; // still being probed: what was last seen stands
             node.seen = now;
+            node.seenSinceNanos = since[i];
             if (now.role() != Role.DOWN && now.epoch() != null && now.epoch() > maxEpoch) {
                 maxEpoch = now.epoch();
                 keepEpoch();
@@ -680,6 +837,16 @@ final class Router implements AutoCloseable {
         Route next = decide(roundStart);
         Route prev = ROUTE.getAndSet(this, next);
         announce(prev, next, roundStart);
+        // Last: the snapshot shows this round only once all of it is decided and its events are published.
+        Observation[] seen = new Observation[nodes.length];
+        boolean[] fenced = new boolean[nodes.length];
+        long fresh = nodes.length == 0 ? roundStart : nodes[0].seenSinceNanos;
+        for (int i = 0; i < nodes.length; i++) {
+            seen[i] = nodes[i].seen;
+            fenced[i] = nodes[i].fenced;
+            if (nodes[i].seenSinceNanos - fresh < 0) fresh = nodes[i].seenSinceNanos;
+        }
+        shown = new Shown(seen, fenced, roundsStarted, fresh);
     }
 
     /**
@@ -720,6 +887,9 @@ final class Router implements AutoCloseable {
             LOG.info("{}: endpoint {}", config.name(), what);
         }
         publish(new RouterEvent(RouterEvent.Type.ROLE_CHANGED, node.name(), null, null, what, null, Instant.now()));
+        if (old.role() != Role.UNKNOWN && old.role() != Role.DOWN) {
+            node.probe.renew(probeExecutor); // a new connection for the next probe: a DNS listener may point elsewhere now
+        }
         boolean demoted = old.role() == Role.PRIMARY;
         boolean promoted = now.role() == Role.PRIMARY && old.role() != Role.UNKNOWN && config.evictOnPromotion();
         if (demoted || promoted) {
@@ -885,6 +1055,7 @@ final class Router implements AutoCloseable {
     }
 
     private void softEvict(Node node, String why) {
+        node.probe.renew(probeExecutor);
         if (PoolSupport.softEvict(node.endpoint.dataSource())) {
             String cause = "soft-evicted the pool of " + node.name() + " because " + why;
             LOG.info("{}: {}", config.name(), cause);
@@ -897,37 +1068,41 @@ final class Router implements AutoCloseable {
     // ---------------------------------------------------------------- events, snapshot, close
 
     void addListener(Consumer<RouterEvent> listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     void removeListener(Consumer<RouterEvent> listener) {
         listeners.remove(listener);
     }
 
+    /** Queues {@code event} for the listeners, who get it on the router's event thread; never blocks. */
     private void publish(RouterEvent event) {
-        for (Consumer<RouterEvent> l : listeners) {
-            try {
-                l.accept(event);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: a RouterEvent listener failed: {}", config.name(), e.toString());
-            }
-        }
+        listeners.publish(event);
     }
 
+    /**
+     * The last applied probe round as a whole (see {@link Shown}), with the route as it is now: a connection error
+     * withdraws the write route between rounds, and the snapshot says so at once.
+     */
     RouterSnapshot snapshot() {
+        Shown s = shown;
         Route r = route;
         Failover f = failover;
-        List<RouterSnapshot.EndpointView> views = Arrays.stream(nodes).map(Router::view).collect(Collectors.toList());
+        List<RouterSnapshot.EndpointView> views = new ArrayList<>(nodes.length);
+        for (int i = 0; i < nodes.length; i++) views.add(view(nodes[i], s.seen()[i], s.fenced()[i]));
         List<String> readers = Arrays.stream(r.readers).map(Node::name).collect(Collectors.toUnmodifiableList());
         return new RouterSnapshot(List.copyOf(views), name(r.writer), r.writer == null ? r.refusal : null, readers,
                 f == null ? null : f.from(), f == null ? null : f.to(), f == null ? null : f.at(),
-                f == null ? null : f.took(), rounds, Instant.now());
+                f == null ? null : f.took(), s.round(), Instant.now());
     }
 
     private static RouterSnapshot.EndpointView view(Node n) {
-        Observation o = n.seen;
+        return view(n, n.seen, n.fenced);
+    }
+
+    private static RouterSnapshot.EndpointView view(Node n, Observation o, boolean fenced) {
         return new RouterSnapshot.EndpointView(n.name(), n.endpoint.region(), n.endpoint.priority(), o.role(), o.epoch(),
-                o.lag(), o.server(), n.fenced, n.breaker.getState().name(), o.at(), o.took(), o.error());
+                o.lag(), o.server(), fenced, n.breaker.getState().name(), o.at(), o.took(), o.error());
     }
 
     String describeEndpoints() {
@@ -942,12 +1117,36 @@ final class Router implements AutoCloseable {
         return name(route.writer);
     }
 
+    /** The failure at the deadline: "pool exhausted" when that is what kept the caller waiting, else "no writable primary". */
+    private SQLException gaveUp(Route r, SQLException last, long waitedNanos) {
+        Node w = r.writer;
+        if (w != null && last != null && PoolAccess.isPoolExhausted(last)) return poolExhausted(w, last, waitedNanos);
+        if (w != null && last != null) {
+            return new SQLException(config.name() + ": could not get a connection to " + w.name() + " within failoverTimeout "
+                    + config.failoverTimeout().toMillis() + " ms (waited " + TimeUnit.NANOSECONDS.toMillis(waitedNanos) + " ms): "
+                    + PoolSupport.safeMessage(last) + ". Endpoints: " + describeEndpoints(), last.getSQLState(), last.getErrorCode(),
+                    PoolSupport.masked(last));
+        }
+        return noWriter(r, last, waitedNanos);
+    }
+
+    private SQLException poolExhausted(Node w, SQLException last, long waitedNanos) {
+        String counts = w.access.counts();
+        String msg = config.name() + ": pool exhausted: no free connection in the pool of " + w.name() + " [" + w.endpoint.region()
+                + "] after waiting " + TimeUnit.NANOSECONDS.toMillis(waitedNanos) + " ms, up to the deadline of failoverTimeout "
+                + config.failoverTimeout().toMillis() + " ms" + (counts != null ? " (pool: " + counts + ")" : "")
+                + ". The endpoint is not down and its role is unchanged: writes still go to " + w.name()
+                + ". Return connections sooner, or give the pool more (HikariCP: maximumPoolSize). Endpoints: " + describeEndpoints()
+                + ". The pool said: " + PoolSupport.safeMessage(last);
+        return new SQLTransientConnectionException(msg, SQLSTATE_POOL_EXHAUSTED, PoolSupport.masked(last));
+    }
+
     private SQLException noWriter(Route r, SQLException last, long waitedNanos) {
         String msg = config.name() + ": no writable primary after waiting " + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
                 + " ms (failoverTimeout " + config.failoverTimeout().toMillis() + " ms): " + r.refusal
                 + ". Endpoints: " + describeEndpoints()
                 + (last != null ? ". Last connection error: " + PoolSupport.safeMessage(last) : "");
-        return new SQLException(msg, r.sqlState, last);
+        return new SQLException(msg, r.sqlState, PoolSupport.masked(last));
     }
 
     SQLException fencedException(Node n) {
@@ -970,7 +1169,20 @@ final class Router implements AutoCloseable {
         if (closed) return;
         closed = true;
         scheduler.shutdownNow();
+        for (Node n : nodes) { // the probes' own connections, also one a hung probe holds
+            n.probe.renew(Runnable::run);
+            AtomicReference<Connection> h = n.held;
+            Connection c = h == null ? null : h.getAndSet(null);
+            if (c != null) {
+                try {
+                    c.abort(Runnable::run);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), n.name(), PoolSupport.safeMessage(e));
+                }
+            }
+        }
         probeExecutor.shutdownNow();
+        listeners.close();
         synchronized (monitor) {
             monitor.notifyAll();
         }
@@ -984,7 +1196,7 @@ final class Router implements AutoCloseable {
                     try {
                         c.close();
                     } catch (Exception e) {
-                        LOG.warn("{}: closing the DataSource of {} failed: {}", config.name(), n.name(), e.toString());
+                        LOG.warn("{}: closing the DataSource of {} failed: {}", config.name(), n.name(), Secrets.mask(e.toString()));
                     }
                 }
             }
@@ -997,16 +1209,14 @@ final class Router implements AutoCloseable {
         LOG.info("{}: closed", config.name());
     }
 
-    /** Writes {@link #maxEpoch} to the epoch file, if one is configured (atomically: a reader never sees half). */
+    /** Writes {@link #maxEpoch} to the epoch file, if one is configured, durably (see {@link EpochFile}). */
     private void keepEpoch() {
         Path file = config.epochFile();
         if (file == null) return;
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, maxEpoch + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            EpochFile.write(file, maxEpoch);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: could not keep the newest epoch {} in {} ({}); a restarted router will not remember it", config.name(), maxEpoch, file, e.toString());
+            LOG.warn("{}: could not keep the newest epoch {} in {} ({}); a restarted router will not remember it", config.name(), maxEpoch, file, Secrets.mask(e.toString()));
         }
     }
 

@@ -1,7 +1,5 @@
 package io.hadr4j.core.datasource;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -172,25 +170,14 @@ public final class RouterConfig {
     }
 
     /**
-     * The epoch kept in {@code file}, empty if there is no such file.
+     * The epoch kept in {@code file} (the larger of its two slots, see {@link EpochFile}), empty if there is none; a
+     * damaged (torn) slot does not fail, the other one's value is used.
      *
-     * @throws IllegalArgumentException if the file cannot be read or does not hold an epoch; the message says what to do
+     * @throws IllegalArgumentException if the file cannot be read, or holds text that is not hadr4j's and no good
+     *                                  copy is beside it (another program's file); the message says what to do
      */
     static OptionalLong readEpochFile(Path file) {
-        if (!Files.exists(file)) return OptionalLong.empty();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("epochFile " + file + " cannot be read (" + e + "); make it readable by this process or point epochFile elsewhere", e);
-        }
-        try {
-            return OptionalLong.of(Long.parseLong(text));
-        } catch (NumberFormatException e) {
-            String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-            throw new IllegalArgumentException("epochFile " + file + " holds '" + shown + "', not an epoch (a whole number written by hadr4j); "
-                    + "point epochFile at a file of its own, or delete this one if it is hadr4j's and got damaged");
-        }
+        return EpochFile.read(file).value();
     }
 
     @Override
@@ -318,7 +305,8 @@ public final class RouterConfig {
          * A file in which the router keeps the newest epoch (PostgreSQL timeline) it has seen, so that after a
          * restart it still fences an old primary that came back while the newest one is out of its reach; without
          * it a restarted router knows only what it sees. The directory must exist and be writable; the file is
-         * written atomically each time the newest epoch grows. Delete it only when the database was rebuilt from
+         * written durably each time the newest epoch grows (with a second copy, {@code <file>.bak}, so that a crash
+         * mid-write leaves the last good value: a damaged file is reported and does not stop the router). Delete it only when the database was rebuilt from
          * scratch (its epochs started again). Default: none.
          */
         public Builder epochFile(Path epochFile) {

@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * Something the router decided or noticed. Listeners ({@link RegionAwareDataSource#addListener}) receive these on
- * the router's probe thread and must return quickly.
+ * the router's own event thread, in order, never on an application thread or a probe thread; they should return
+ * quickly (the next events wait for them).
  *
  * @param type           what happened
  * @param endpoint       the endpoint concerned (for a write-route change: the new write endpoint, or null if none)

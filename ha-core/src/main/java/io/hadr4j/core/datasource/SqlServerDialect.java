@@ -35,45 +35,45 @@ final class SqlServerDialect implements Dialect {
 
     @Override
     public Status probe(Connection c, int queryTimeoutSeconds) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.setQueryTimeout(queryTimeoutSeconds);
-            String updateability;
-            String server;
-            try (ResultSet rs = st.executeQuery(ROLE)) {
-                rs.next();
-                updateability = rs.getString(1);
-                String s = rs.getString(2);
-                int slash = s == null ? -1 : s.lastIndexOf('/');
-                server = slash < 0 ? s : serverKey(s.substring(0, slash), s.substring(slash + 1));
-            }
-            boolean geoSecondary = false;
-            Duration geoLag = null;
-            Map<String, Duration> partnerLag = new HashMap<>();
-            try (ResultSet rs = st.executeQuery(GEO)) {
-                while (rs.next()) { // one row per link: as primary for each partner, as secondary for its primary
-                    String role = rs.getString(1);
-                    int sec = rs.getInt(2);
-                    Duration lag = rs.wasNull() ? null : Duration.ofSeconds(Math.max(0, sec));
-                    if ("SECONDARY".equalsIgnoreCase(role)) {
-                        geoSecondary = true;
-                        geoLag = lag; // NULL on Azure SQL: only the primary knows
-                    } else if ("PRIMARY".equalsIgnoreCase(role) && lag != null && rs.getString(3) != null && rs.getString(4) != null) {
-                        partnerLag.merge(serverKey(rs.getString(3), rs.getString(4)), lag, (a, b) -> a.compareTo(b) >= 0 ? a : b);
-                    }
+        return ProbeTransaction.thenRollBack(c, () -> {
+            try (Statement st = c.createStatement()) {
+                st.setQueryTimeout(queryTimeoutSeconds);
+                String updateability;
+                String server;
+                try (ResultSet rs = st.executeQuery(ROLE)) {
+                    rs.next();
+                    updateability = rs.getString(1);
+                    String s = rs.getString(2);
+                    int slash = s == null ? -1 : s.lastIndexOf('/');
+                    server = slash < 0 ? s : serverKey(s.substring(0, slash), s.substring(slash + 1));
                 }
-            } catch (SQLException e) {
-                // 208: the view does not exist (SQL Server, not Azure SQL); 297/300/229: no VIEW DATABASE STATE.
-                if (classify(e) == ErrorKind.CONNECTION_LOST) throw e;
+                boolean geoSecondary = false;
+                Duration geoLag = null;
+                Map<String, Duration> partnerLag = new HashMap<>();
+                try (ResultSet rs = st.executeQuery(GEO)) {
+                    while (rs.next()) { // one row per link: as primary for each partner, as secondary for its primary
+                        String role = rs.getString(1);
+                        int sec = rs.getInt(2);
+                        Duration lag = rs.wasNull() ? null : Duration.ofSeconds(Math.max(0, sec));
+                        if ("SECONDARY".equalsIgnoreCase(role)) {
+                            geoSecondary = true;
+                            geoLag = lag; // NULL on Azure SQL: only the primary knows
+                        } else if ("PRIMARY".equalsIgnoreCase(role) && lag != null && rs.getString(3) != null && rs.getString(4) != null) {
+                            partnerLag.merge(serverKey(rs.getString(3), rs.getString(4)), lag, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                        }
+                    }
+                } catch (SQLException e) {
+                    // 208: the view does not exist (SQL Server, not Azure SQL); 297/300/229: no VIEW DATABASE STATE.
+                    if (classify(e) == ErrorKind.CONNECTION_LOST) throw e;
+                }
+                boolean writable = "READ_WRITE".equalsIgnoreCase(updateability);
+                if (writable && !geoSecondary) return new Status(Role.PRIMARY, null, Duration.ZERO, server, partnerLag);
+                if (geoSecondary) return new Status(Role.SECONDARY, null, geoLag, server);
+                // Read-only and no geo-secondary: a primary made read-only (ALTER DATABASE ... SET READ_ONLY), or a
+                // geo-primary that refuses writes. Routing treats it like a secondary of unknown lag (no writes, no reads).
+                return new Status(Role.READ_ONLY, null, null, server);
             }
-            boolean writable = "READ_WRITE".equalsIgnoreCase(updateability);
-            if (writable && !geoSecondary) return new Status(Role.PRIMARY, null, Duration.ZERO, server, partnerLag);
-            if (geoSecondary) return new Status(Role.SECONDARY, null, geoLag, server);
-            // Read-only and no geo-secondary: a primary made read-only (ALTER DATABASE ... SET READ_ONLY), or a
-            // geo-primary that refuses writes. Routing treats it like a secondary of unknown lag (no writes, no reads).
-            return new Status(Role.READ_ONLY, null, null, server);
-        } finally {
-            if (!c.getAutoCommit()) c.rollback();
-        }
+        });
     }
 
     /**

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -92,16 +95,43 @@ class SqlServerDriverTest {
         }
     }
 
+    /**
+     * A port that refuses connections for certain: a socket this test binds and never listens on. (A port some
+     * server just closed may be taken by another test's server at once.) The bound socket has no SO_REUSEADDR,
+     * so no other socket can listen on its port while it is held; a connection to it is refused.
+     */
     @Test
     void aServerThatIsGoneIsConnectionLost() throws Exception {
-        String url;
-        try (TdsServer server = new TdsServer()) {
-            url = server.url();
+        try (Socket reserved = new Socket()) {
+            reserved.setReuseAddress(false);
+            reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            String url = "jdbc:sqlserver://127.0.0.1:" + reserved.getLocalPort() + ";databaseName=hadr;loginTimeout=5;connectRetryCount=0;encrypt=false;";
+            SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, USER, PASSWORD));
+            assertTrue(e instanceof SQLServerException, e.getClass().getName());
+            assertEquals("08S01", e.getSQLState(), e::toString);
+            assertEquals(Dialect.ErrorKind.CONNECTION_LOST, Dialect.SQL_SERVER.classify(e), e::toString);
         }
-        SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, USER, PASSWORD));
-        assertTrue(e instanceof SQLServerException, e.getClass().getName());
-        assertEquals("08S01", e.getSQLState(), e::toString);
-        assertEquals(Dialect.ErrorKind.CONNECTION_LOST, Dialect.SQL_SERVER.classify(e), e::toString);
+    }
+
+    /**
+     * The probe's own error is the one reported, not the rollback's: with autocommit off, the probe rolls back what it
+     * opened; when the server resets the connection during the probe's role query, that rollback fails too (the
+     * connection is closed), and it is attached as suppressed to the probe's error instead of replacing it.
+     */
+    @Test
+    void aFailedRollbackAfterAFailedProbeDoesNotHideTheProbesError() throws Exception {
+        try (TdsServer server = new TdsServer(); Connection c = DriverManager.getConnection(server.url(), USER, PASSWORD)) {
+            c.setAutoCommit(false);
+            server.resetOn("Updateability");
+            SQLException e = assertThrows(SQLException.class, () -> Dialect.SQL_SERVER.probe(c, 5));
+            assertTrue(e instanceof SQLServerException, e.getClass().getName());
+            assertTrue(server.batches().stream().anyMatch(b -> b.contains("Updateability")), "the probe's query reached the server");
+            assertEquals(Dialect.ErrorKind.CONNECTION_LOST, Dialect.SQL_SERVER.classify(e), e::toString);
+            assertFalse(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connection is closed"),
+                    "the probe's own error (the reset), not the rollback's on the closed connection: " + e);
+            assertEquals(1, e.getSuppressed().length, "the rollback's failure is kept, as suppressed: " + Arrays.toString(e.getSuppressed()));
+            assertTrue(e.getSuppressed()[0].getMessage().toLowerCase(java.util.Locale.ROOT).contains("closed"), e.getSuppressed()[0]::toString);
+        }
     }
 
     @Test
@@ -140,6 +170,7 @@ class SqlServerDriverTest {
             assertTrue(Arrays.stream(e.getSuppressed()).anyMatch(x -> x.getMessage().contains("a [region-a]: PRIMARY")),
                     "the application's exception carries the router's view: " + Arrays.toString(e.getSuppressed()));
             await("a seen READ_ONLY", Duration.ofSeconds(10), () -> ds.snapshot().endpoint("a").role() == Role.READ_ONLY);
+            assertTrue(ds.awaitEvents(Duration.ofSeconds(30)), "the events of the round that saw it are delivered");
             assertTrue(server.batches().subList(before, server.batches().size()).stream().anyMatch(b -> b.contains("Updateability")),
                     "the error, not the one-minute background probe, made the router ask the role again: " + server.batches());
             assertNull(ds.snapshot().writeEndpoint(), ds.snapshot()::toString);

@@ -96,6 +96,7 @@ class SqlServerReadOnlyTest {
                     "with the router's view attached");
 
             await("a seen READ_ONLY", Duration.ofSeconds(30), () -> ds.snapshot().endpoint("a").role() == Role.READ_ONLY);
+            assertTrue(ds.awaitEvents(Duration.ofSeconds(30)), "the events of the round that saw it are delivered");
             RouterSnapshot s = ds.snapshot();
             assertNull(s.writeEndpoint(), s::toString);
             assertTrue(events.stream().anyMatch(ev -> ev.type() == RouterEvent.Type.CONNECTION_ERROR && "a".equals(ev.endpoint())

@@ -45,7 +45,8 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@code INSERT} succeeds (one row), or fails with 3906 while read-only;
  *   <li>{@code SELECT 1} (the driver's {@code isValid}) returns 1;
  *   <li>a batch that names {@code RAISE <number>} fails with that server error;
- *   <li>a batch that names {@code RESET} makes the server reset the connection instead of answering;
+ *   <li>a batch that names {@code RESET}, or contains a fragment given to {@link #resetOn(String)}, makes the server
+ *       reset the connection instead of answering;
  *   <li>anything else succeeds with no result.
  * </ul>
  *
@@ -134,6 +135,7 @@ public final class TdsServer implements AutoCloseable {
     private final List<String> batches = new CopyOnWriteArrayList<>();
     private final List<Login> loginLog = new CopyOnWriteArrayList<>();
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<String> resets = new CopyOnWriteArrayList<>();
     private final AtomicInteger logins = new AtomicInteger();
     private volatile boolean readOnly;
     private volatile String serverName = "tds-test/hadr";
@@ -206,6 +208,11 @@ public final class TdsServer implements AutoCloseable {
         String f = fragment.toUpperCase(Locale.ROOT);
         rules.removeIf(r -> r.fragment.equals(f));
         rules.add(0, new Rule(f, null, number, Objects.requireNonNull(message, "message")));
+    }
+
+    /** From now on a batch whose text contains {@code fragment} (ignoring case) resets the connection instead of an answer. */
+    public void resetOn(String fragment) {
+        resets.add(fragment.toUpperCase(Locale.ROOT));
     }
 
     /** The SQL batches received so far, in order. */
@@ -313,6 +320,9 @@ public final class TdsServer implements AutoCloseable {
     private byte[] answer(String sql) {
         String upper = sql.toUpperCase(Locale.ROOT);
         if (upper.contains("RESET")) return null;
+        for (String f : resets) {
+            if (upper.contains(f)) return null;
+        }
         int raise = upper.indexOf("RAISE ");
         if (raise >= 0) {
             int number = Integer.parseInt(upper.substring(raise + 6).trim().split("\\D", 2)[0]);

@@ -75,8 +75,8 @@ class PartitionTest {
         assertEquals("a", s.writeEndpoint());
         assertEquals(epoch, s.endpoint("a").epoch(), "same primary, same timeline");
         assertNull(s.lastFailoverTo(), "no failover happened: " + s);
-        assertTrue(env.events.stream().anyMatch(e -> e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && "a".equals(e.writer())
-                && e.cause().contains("again")), env.events.toString());
+        assertTrue(env.events().stream().anyMatch(e -> e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && "a".equals(e.writer())
+                && e.cause().contains("again")), env.events().toString());
         ds.close();
     }
 

@@ -178,7 +178,18 @@ final class PgRouterSupport implements BeforeAllCallback, AfterAllCallback {
         Await.sleep(ms);
     }
 
+    /**
+     * The events the router has delivered to this extension's listener, after waiting until those it had published
+     * are all delivered (listeners run on the router's event thread, not the test's).
+     */
+    List<RouterEvent> events() {
+        if (ds != null && !ds.isClosed() && !ds.awaitEvents(Duration.ofSeconds(30))) {
+            throw new AssertionError("the router's events were not all delivered within 30 s");
+        }
+        return events;
+    }
+
     boolean hasEvent(RouterEvent.Type type, String endpoint) {
-        return events.stream().anyMatch(e -> e.type() == type && (endpoint == null || endpoint.equals(e.endpoint())));
+        return events().stream().anyMatch(e -> e.type() == type && (endpoint == null || endpoint.equals(e.endpoint())));
     }
 }

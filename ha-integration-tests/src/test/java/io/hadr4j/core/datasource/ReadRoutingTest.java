@@ -48,9 +48,9 @@ class ReadRoutingTest {
         assertEquals(env.db.nodeA().timeline(), s.endpoint("a").epoch());
         assertEquals(env.db.nodeB().timeline(), s.endpoint("b").epoch());
         assertNotNull(s.endpoint("a").lastProbeAt());
-        assertTrue(env.events.stream().anyMatch(e -> e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && "a".equals(e.writer())
-                && e.previousWriter() == null), "a listener given to create() sees the first route: " + env.events);
-        String text = s + " " + ds + " " + env.events;
+        assertTrue(env.events().stream().anyMatch(e -> e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && "a".equals(e.writer())
+                && e.previousWriter() == null), "a listener given to create() sees the first route: " + env.events());
+        String text = s + " " + ds + " " + env.events();
         assertFalse(text.contains(env.db.nodeA().password()), "no password in snapshot, toString or events: " + text);
     }
 
@@ -124,7 +124,7 @@ class ReadRoutingTest {
             assertEquals("a-listener", s.writeEndpoint(), "the preferred (lower priority) name of the one primary: " + s);
             assertEquals(s.endpoint("a-listener").server(), s.endpoint("a-direct").server());
             assertFalse(s.endpoint("a-direct").fenced(), s.toString());
-            assertTrue(env.events.stream().noneMatch(e -> e.type() == RouterEvent.Type.SPLIT_BRAIN), env.events.toString());
+            assertTrue(env.events().stream().noneMatch(e -> e.type() == RouterEvent.Type.SPLIT_BRAIN), env.events().toString());
             assertEquals(a.port(), PgRouterSupport.insert(ds, 2_000_000));
             ds.close();
         }

@@ -49,7 +49,7 @@ class SwitchoverTest {
         assertEquals("a", s.lastFailoverFrom());
         assertEquals("b", s.lastFailoverTo());
         assertNotNull(s.lastFailoverDuration());
-        RouterEvent switched = env.events.stream()
+        RouterEvent switched = env.events().stream()
                 .filter(e -> e.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED && "b".equals(e.writer())).findFirst().orElseThrow();
         assertEquals("a", switched.previousWriter());
         assertNotNull(switched.switchDuration());
