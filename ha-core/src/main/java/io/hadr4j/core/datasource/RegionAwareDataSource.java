@@ -37,8 +37,11 @@ import io.hadr4j.core.region.RegionInfo;
  *
  * <p>{@link #getConnection()} returns a connection to the current primary; while there is none (during a failover,
  * or when a split brain cannot be decided) it waits up to {@link RouterConfig#failoverTimeout()}, re-probing, then
- * throws an {@link SQLException} (SQLState {@value #SQLSTATE_NO_PRIMARY}, or {@value #SQLSTATE_SPLIT_BRAIN} for an
- * undecidable split brain) that names every endpoint and what was last seen of it. Connections are wrapped so
+ * throws a {@link NoWritablePrimaryException} (SQLState {@value #SQLSTATE_NO_PRIMARY}), or a {@link SplitBrainException}
+ * ({@value #SQLSTATE_SPLIT_BRAIN}) for an undecidable split brain, that names every endpoint and what was last seen of
+ * it; a writer whose pool stays busy to the deadline gives a {@link PoolExhaustedException}
+ * ({@value #SQLSTATE_POOL_EXHAUSTED}), and a closed DataSource a {@link DataSourceClosedException}
+ * ({@value #SQLSTATE_CLOSED}). Catch them by type or by SQLState, as you prefer. Connections are wrapped so
  * that a connection-lost or read-only error triggers an immediate re-probe and eviction.
  *
  * <p>Calls on a handed-out connection are bounded even when the driver has no socket timeout (pgjdbc's default):
@@ -55,15 +58,15 @@ import io.hadr4j.core.region.RegionInfo;
  */
 public final class RegionAwareDataSource implements DataSource, AutoCloseable {
 
-    /** SQLState of "no writable primary within failoverTimeout". */
+    /** SQLState of "no writable primary within failoverTimeout": a {@link NoWritablePrimaryException}. */
     public static final String SQLSTATE_NO_PRIMARY = Router.SQLSTATE_NO_PRIMARY;
-    /** SQLState of "two endpoints claim primary and the newer cannot be decided": writes fail closed. */
+    /** SQLState of "two endpoints claim primary and the newer cannot be decided", or of a fenced endpoint: writes fail closed; a {@link SplitBrainException}. */
     public static final String SQLSTATE_SPLIT_BRAIN = Router.SQLSTATE_SPLIT_BRAIN;
-    /** SQLState of "this DataSource is closed". */
+    /** SQLState of "this DataSource is closed": a {@link DataSourceClosedException}. */
     public static final String SQLSTATE_CLOSED = Router.SQLSTATE_CLOSED;
     /**
      * SQLState of "pool exhausted": the write endpoint's pool had no free connection up to the deadline
-     * (failoverTimeout). The endpoint keeps its role; the exception is a {@link java.sql.SQLTransientConnectionException}
+     * (failoverTimeout). The endpoint keeps its role; the exception is a {@link PoolExhaustedException}
      * whose message gives the pool's counts when the pool is HikariCP.
      */
     public static final String SQLSTATE_POOL_EXHAUSTED = Router.SQLSTATE_POOL_EXHAUSTED;

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -354,8 +353,8 @@ final class Router implements AutoCloseable {
                     last = e;
                     acquireFailed(w, e);
                 } catch (Exception e) {
-                    throw new SQLException(config.name() + ": unexpected failure connecting to " + w.name() + ": "
-                            + PoolSupport.safeMessage(e) + ". Endpoints: " + describeEndpoints(), SQLSTATE_NO_PRIMARY, PoolSupport.masked(e));
+                    throw new NoWritablePrimaryException(config.name() + ": unexpected failure connecting to " + w.name() + ": "
+                            + PoolSupport.safeMessage(e) + ". Endpoints: " + describeEndpoints(), PoolSupport.masked(e));
                 }
             }
             long now = System.nanoTime();
@@ -398,8 +397,8 @@ final class Router implements AutoCloseable {
                     TimeUnit.NANOSECONDS.timedWait(monitor, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new SQLException(config.name() + ": interrupted while waiting for a writable primary. Endpoints: "
-                            + describeEndpoints(), SQLSTATE_NO_PRIMARY, e);
+                    throw new NoWritablePrimaryException(config.name() + ": interrupted while waiting for a writable primary. Endpoints: "
+                            + describeEndpoints(), e);
                 }
             }
         }
@@ -484,8 +483,8 @@ final class Router implements AutoCloseable {
             if (shown.freshSinceNanos() - t0 >= 0) return;
             long left = end - System.nanoTime();
             if (left <= 0) {
-                throw new SQLException(config.name() + ": probeNow(): no probe round that started after the call completed within "
-                        + TimeUnit.NANOSECONDS.toMillis(bound) + " ms. Endpoints: " + describeEndpoints(), SQLSTATE_NO_PRIMARY);
+                throw new NoWritablePrimaryException(config.name() + ": probeNow(): no probe round that started after the call completed within "
+                        + TimeUnit.NANOSECONDS.toMillis(bound) + " ms. Endpoints: " + describeEndpoints(), null);
             }
             long target = rounds + 1;
             requestProbe();
@@ -1138,7 +1137,7 @@ final class Router implements AutoCloseable {
                 + ". The endpoint is not down and its role is unchanged: writes still go to " + w.name()
                 + ". Return connections sooner, or give the pool more (HikariCP: maximumPoolSize). Endpoints: " + describeEndpoints()
                 + ". The pool said: " + PoolSupport.safeMessage(last);
-        return new SQLTransientConnectionException(msg, SQLSTATE_POOL_EXHAUSTED, PoolSupport.masked(last));
+        return new PoolExhaustedException(msg, PoolSupport.masked(last));
     }
 
     private SQLException noWriter(Route r, SQLException last, long waitedNanos) {
@@ -1146,18 +1145,22 @@ final class Router implements AutoCloseable {
                 + " ms (failoverTimeout " + config.failoverTimeout().toMillis() + " ms): " + r.refusal
                 + ". Endpoints: " + describeEndpoints()
                 + (last != null ? ". Last connection error: " + PoolSupport.safeMessage(last) : "");
-        return new SQLException(msg, r.sqlState, PoolSupport.masked(last));
+        return refusal(msg, r.sqlState, PoolSupport.masked(last));
+    }
+
+    /** The exception type of a route's refusal: split brain, else no writable primary. */
+    static SQLException refusal(String message, String sqlState, Throwable cause) {
+        return SQLSTATE_SPLIT_BRAIN.equals(sqlState) ? new SplitBrainException(message, cause) : new NoWritablePrimaryException(message, cause);
     }
 
     SQLException fencedException(Node n) {
-        return new SQLException(config.name() + ": " + n.name() + " is fenced (it claims primary but is stale, or the newer primary"
+        return new SplitBrainException(config.name() + ": " + n.name() + " is fenced (it claims primary but is stale, or the newer primary"
                 + " cannot be decided); this connection was evicted so that nothing more reaches it. Get a new connection."
-                + " Endpoints: " + describeEndpoints(), SQLSTATE_SPLIT_BRAIN);
+                + " Endpoints: " + describeEndpoints(), null);
     }
 
     private SQLException closedException() {
-        return new SQLException(config.name() + " is closed; no connections are handed out. Endpoints: " + describeEndpoints(),
-                SQLSTATE_CLOSED);
+        return new DataSourceClosedException(config.name() + " is closed; no connections are handed out. Endpoints: " + describeEndpoints());
     }
 
     boolean isClosed() {

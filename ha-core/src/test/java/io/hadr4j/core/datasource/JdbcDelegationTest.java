@@ -248,7 +248,7 @@ class JdbcDelegationTest {
             Throwable t = invoke(w, m);
             if (driver.calls.contains(m.getName())) {
                 wrong.add(m.getName() + ": reached the driver of a fenced endpoint");
-            } else if (!(t instanceof SQLException s) || !Router.SQLSTATE_SPLIT_BRAIN.equals(s.getSQLState())) {
+            } else if (!(t instanceof SplitBrainException s) || !Router.SQLSTATE_SPLIT_BRAIN.equals(s.getSQLState())) {
                 wrong.add(m.getName() + ": threw " + t + " instead of the fenced error (08H02)");
             }
         }

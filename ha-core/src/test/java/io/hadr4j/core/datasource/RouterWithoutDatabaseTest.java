@@ -2,6 +2,7 @@ package io.hadr4j.core.datasource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,7 @@ class RouterWithoutDatabaseTest {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(ms >= 550 && ms < 600 + 5000, "waited " + ms + " ms");
             assertEquals(RegionAwareDataSource.SQLSTATE_NO_PRIMARY, e.getSQLState());
+            assertInstanceOf(NoWritablePrimaryException.class, e, "callers can catch it by type");
             assertTrue(e.getMessage().contains("east [r1]: DOWN"), e.getMessage());
             assertTrue(e.getMessage().contains("west [r2]: DOWN"), e.getMessage());
             assertTrue(e.getMessage().contains("refused"), "what was last seen: " + e.getMessage());
@@ -57,6 +59,7 @@ class RouterWithoutDatabaseTest {
             assertTrue(ds.isClosed());
             SQLException closed = assertThrows(SQLException.class, ds::getConnection);
             assertEquals(RegionAwareDataSource.SQLSTATE_CLOSED, closed.getSQLState());
+            assertInstanceOf(DataSourceClosedException.class, closed, "callers can catch it by type");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.hadr4j.core.datasource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,7 @@ class PoolExhaustionTest {
                         assertNotNull(e, "no connection was free, so none could be handed out");
                         assertTrue(e instanceof SQLTransientConnectionException, e.getClass().getName());
                         assertEquals(RegionAwareDataSource.SQLSTATE_POOL_EXHAUSTED, e.getSQLState(), e.getMessage());
+                        assertInstanceOf(PoolExhaustedException.class, e, "callers can catch it by type");
                         assertTrue(e.getMessage().contains("pool exhausted"), e.getMessage());
                         assertTrue(e.getMessage().contains("up to the deadline of failoverTimeout 2000 ms"),
                                 "given up at the failoverTimeout deadline, not after the pool's own 10 s: " + e.getMessage());

@@ -3,6 +3,7 @@ package io.hadr4j.core.datasource;
 import static io.hadr4j.core.datasource.PgRouterSupport.await;
 import static io.hadr4j.core.datasource.PgRouterSupport.serverPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -143,6 +144,7 @@ class SplitBrainTest {
                 .failoverTimeout(Duration.ofSeconds(1)).build());
         SQLException e = assertThrows(SQLException.class, () -> ds.getConnection().close());
         assertEquals(RegionAwareDataSource.SQLSTATE_SPLIT_BRAIN, e.getSQLState(), e.getMessage());
+        assertInstanceOf(SplitBrainException.class, e, "callers can catch it by type");
         assertTrue(e.getMessage().contains("split brain"), e.getMessage());
         assertTrue(e.getMessage().contains("a [region-a]: PRIMARY FENCED"), e.getMessage());
         assertTrue(e.getMessage().contains("b [region-b]: PRIMARY FENCED"), e.getMessage());
