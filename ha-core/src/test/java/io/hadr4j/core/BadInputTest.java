@@ -5,23 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 import javax.sql.DataSource;
+
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 import io.hadr4j.core.backup.RestoreRequest;
 import io.hadr4j.core.datasource.Endpoint;
+import io.hadr4j.core.datasource.NoDataSource;
 import io.hadr4j.core.datasource.RegionAwareDataSource;
 import io.hadr4j.core.datasource.RouterConfig;
 import io.hadr4j.core.health.HealthCheck;
@@ -249,51 +247,5 @@ class BadInputTest {
             assertTrue(e.getMessage().contains(f), "'" + e.getMessage() + "' should say '" + f + "'");
         }
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
-    }
-
-    /** A DataSource that must never be asked for a connection in these tests. */
-    private static class NoDataSource implements DataSource {
-        @Override
-        public Connection getConnection() {
-            throw new AssertionError("no connection expected");
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) {
-            throw new AssertionError("no connection expected");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) {
-            return null;
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
     }
 }

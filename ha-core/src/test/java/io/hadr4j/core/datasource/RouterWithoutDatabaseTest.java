@@ -19,7 +19,7 @@ class RouterWithoutDatabaseTest {
     private static final String SECRET = "s3cr3t-pw";
 
     /** An endpoint whose driver fails like pgjdbc does when the server refuses, with a URL that holds a password. */
-    static class Unreachable extends RouterConfigTest.NoDataSource {
+    static class Unreachable extends NoDataSource {
         @Override
         public Connection getConnection() throws SQLException {
             throw new SQLException("Connection to 127.0.0.1:1 refused (url jdbc:postgresql://127.0.0.1:1/app?password=" + SECRET + ")",
