@@ -78,6 +78,16 @@ final class PoolAccess {
         return ds.getConnection();
     }
 
+    /**
+     * Whether {@code e} is HikariCP saying that no connection became available within the wait (its only
+     * {@link SQLTransientConnectionException}): the pool was busy, or could not open a connection in time (its cause
+     * then says why, a refused password during a rotation for one). Either way a wait that ran out, not a verdict on
+     * the server: the probe, on its own connection, decides that.
+     */
+    boolean waitTimedOut(SQLException e) {
+        return poolOf != null && e instanceof SQLTransientConnectionException;
+    }
+
     /** "active 1, idle 0, waiting 15, total 1 of at most 1", or null when the pool does not say. */
     String counts() {
         Object p = startedPool();

@@ -305,7 +305,9 @@ final class Router implements AutoCloseable {
                 return new RouterConnection(n, false, n.access.borrow(borrowBound(start + failoverNanos)));
             } catch (SQLException e) {
                 LOG.debug("{}: read connection to {} failed, trying the next ({})", config.name(), n.name(), PoolSupport.safeMessage(e));
-                if (classify(e) == Dialect.ErrorKind.CONNECTION_LOST) {
+                if (n.access.waitTimedOut(e)) {
+                    requestProbe(); // the pool's wait ran out: says nothing about the server, the probe decides
+                } else if (classify(e) == Dialect.ErrorKind.CONNECTION_LOST) {
                     n.breaker.onError(0, TimeUnit.NANOSECONDS, e);
                     requestProbe();
                 }
@@ -372,9 +374,14 @@ final class Router implements AutoCloseable {
 
     /**
      * Getting a connection from {@code n}'s pool failed. Only a lost connection counts against the endpoint's
-     * circuit breaker: a pool that timed out because it is busy (transient) says nothing about the server.
+     * circuit breaker: a HikariCP pool whose wait ran out says nothing about the server, whether it was busy or could not
+     * open a connection in time (a refused password while credentials rotate), so it only asks for a probe.
      */
     private void acquireFailed(Node n, SQLException e) throws SQLException {
+        if (n.access.waitTimedOut(e)) { // a busy pool, or one that could not open a connection in time: the probe decides
+            requestProbe();
+            return;
+        }
         Dialect.ErrorKind kind = classify(e);
         if (kind == Dialect.ErrorKind.FATAL) {
             throw new SQLException(config.name() + ": could not connect to " + n.name() + ": " + PoolSupport.safeMessage(e)
@@ -1123,7 +1130,9 @@ final class Router implements AutoCloseable {
         if (w != null && last != null) {
             return new SQLException(config.name() + ": could not get a connection to " + w.name() + " within failoverTimeout "
                     + config.failoverTimeout().toMillis() + " ms (waited " + TimeUnit.NANOSECONDS.toMillis(waitedNanos) + " ms): "
-                    + PoolSupport.safeMessage(last) + ". Endpoints: " + describeEndpoints(), last.getSQLState(), last.getErrorCode(),
+                    + PoolSupport.safeMessage(last) + (last.getCause() != null ? " (the pool's last failure to open one: "
+                    + PoolSupport.safeMessage(last.getCause()) + ")" : "") + ". Endpoints: " + describeEndpoints(),
+                    last.getSQLState(), last.getErrorCode(),
                     PoolSupport.masked(last));
         }
         return noWriter(r, last, waitedNanos);

@@ -99,4 +99,43 @@ class PoolExhaustionTest {
             }
         }
     }
+
+    /**
+     * A pool that cannot sign in for a while (credentials being rotated: the pool still has the old password) while the
+     * server is well: each wait on the pool runs out with HikariCP's timeout, whose cause is the refused login. That
+     * says nothing about the server, so the endpoint keeps its role, its circuit and the write route; the caller gets
+     * the refusal at the deadline.
+     */
+    @Test
+    void aPoolThatCannotSignInDoesNotWithdrawAHealthyPrimary() throws Exception {
+        PgNode a = env.db.nodeA();
+        try (HikariDataSource refused = PgRouterSupport.pool(a, 4, a.jdbcUrl(), "pool-a-refused")) {
+            refused.setPassword("not-the-password");
+            RouterConfig config = PgRouterSupport.fastConfig("region-a").failoverTimeout(Duration.ofSeconds(2)).build();
+            RegionAwareDataSource ds = env.start(config,
+                    Endpoint.of("a", a.region(), refused).withProbeDataSource(a.directDataSource()),
+                    Endpoint.of("b", env.db.nodeB().region(), env.poolB));
+            try {
+                ds.probeNow();
+                assertEquals("a", ds.snapshot().writeEndpoint(), ds.snapshot()::toString);
+                int eventsBefore = env.events().size();
+                for (int i = 0; i < 3; i++) {
+                    SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> ds.getConnection().close());
+                    assertTrue(e.getMessage().contains("password authentication failed"), "the refusal is named: " + e.getMessage());
+                    assertFalse(e.getMessage().contains("not-the-password"), "no secret in the message");
+                }
+                ds.probeNow();
+                RouterSnapshot s = ds.snapshot();
+                assertEquals("a", s.writeEndpoint(), s::toString);
+                assertEquals(Role.PRIMARY, s.endpoint("a").role(), s::toString);
+                assertEquals("CLOSED", s.endpoint("a").circuitState(), "a pool that cannot sign in does not count against the server: " + s);
+                List<RouterEvent> during = env.events().subList(eventsBefore, env.events().size());
+                assertTrue(during.stream().noneMatch(ev -> ev.type() == RouterEvent.Type.ROLE_CHANGED
+                        || ev.type() == RouterEvent.Type.WRITE_ROUTE_CHANGED || ev.type() == RouterEvent.Type.NO_PRIMARY),
+                        "no role or route change: " + during);
+            } finally {
+                ds.close();
+            }
+        }
+    }
 }
