@@ -115,8 +115,11 @@ class PgServerTest {
     void withoutPgCtlStopSendsSigintAndWaitsForTheExit(@TempDir Path dir) throws Exception {
         Path ready = dir.resolve("ready");
         Path stopped = dir.resolve("stopped");
-        // A "postgres" that leaves as PostgreSQL does on SIGINT (a fast shutdown), noting that it did.
-        PgServer s = server(dir, "trap \"touch '" + stopped + "'; exit 0\" INT\ntouch '" + ready + "'\nwhile true; do sleep 0.01; done");
+        // A "postgres" that leaves as PostgreSQL does on SIGINT (a fast shutdown), noting that it did. Like PostgreSQL it
+        // installs its own handler, which a shell's trap cannot do when the build was started with SIGINT ignored (a
+        // job started with & from a script, as a CI runner may): POSIX shells may not trap a signal ignored on entry.
+        PgServer s = server(dir, "exec perl -e '$SIG{INT} = sub { open(my $f, \">\", $ARGV[0]) or die; close($f); exit 0 };"
+                + " open(my $r, \">\", $ARGV[1]) or die; close($r); sleep 1 while 1;' '" + stopped + "' '" + ready + "'");
         s.start();
         long pid = s.pid();
         assertTrue(pid > 0);
