@@ -13,8 +13,10 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,6 +55,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long delayNanos;
     private volatile boolean closed;
     private ServerSocket listener;
+    private CountDownLatch listenerGone; // counted down when the accept loop of listener has ended; guarded by lock
 
     FaultProxy(String name, int targetPort) {
         this.name = name;
@@ -105,12 +108,26 @@ public final class FaultProxy implements AutoCloseable {
         return clients.size();
     }
 
+    /**
+     * Returns once nothing listens on the port. Closing a server socket whose accept is in progress only asks the
+     * accepting thread to leave, and the kernel keeps the socket listening until it has; a client that connects in
+     * that window is accepted. So this waits for the accept loop to end, and the loop resets what it accepted late.
+     */
     public void refuse() {
+        CountDownLatch gone;
         synchronized (lock) {
             mode = Mode.REFUSE;
+            gone = listenerGone;
             closeQuietly(listener);
             listener = null;
             lock.notifyAll();
+        }
+        try {
+            if (gone != null && !gone.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("proxy " + name + ": its accept loop did not end within 10 s of closing its port");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         log.info("proxy {}: refusing new connections", name);
     }
@@ -118,12 +135,7 @@ public final class FaultProxy implements AutoCloseable {
     public void drop() {
         int n = 0;
         for (Socket s : sockets) {
-            try {
-                s.setSoLinger(true, 0); // reset, as a dead network path or a killed host would
-            } catch (IOException ignored) {
-                // already closed
-            }
-            closeQuietly(s);
+            reset(s); // as a dead network path or a killed host would
             n++;
         }
         log.info("proxy {}: dropped {} sockets", name, n);
@@ -190,18 +202,37 @@ public final class FaultProxy implements AutoCloseable {
 
     private void listen(ServerSocket s) {
         listener = s;
+        CountDownLatch gone = new CountDownLatch(1);
+        listenerGone = gone;
         threads.execute(() -> {
-            while (!s.isClosed()) {
-                try {
-                    Socket client = s.accept();
-                    threads.execute(() -> connect(client));
-                } catch (IOException e) {
-                    if (!s.isClosed()) {
-                        log.debug("proxy {}: accept failed", name, e);
+            try {
+                while (!s.isClosed()) {
+                    try {
+                        Socket client = s.accept();
+                        if (s.isClosed()) {
+                            reset(client); // accepted in the moment the port was being closed: refused, as it was meant
+                        } else {
+                            threads.execute(() -> connect(client));
+                        }
+                    } catch (IOException e) {
+                        if (!s.isClosed()) {
+                            log.debug("proxy {}: accept failed", name, e);
+                        }
                     }
                 }
+            } finally {
+                gone.countDown();
             }
         });
+    }
+
+    private void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // already closed
+        }
+        closeQuietly(s);
     }
 
     private void connect(Socket client) {
