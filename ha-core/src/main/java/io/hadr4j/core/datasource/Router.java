@@ -4,22 +4,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -28,10 +22,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -48,8 +40,12 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.hadr4j.core.Secrets;
 
 /**
- * The engine behind {@link RegionAwareDataSource}: probes the endpoints, decides the route (which endpoint takes
- * writes, which serve reads), reacts to errors of handed-out connections, and hands out connections.
+ * The engine behind {@link RegionAwareDataSource}: hands out connections along the current route, reacts to errors
+ * of handed-out connections, and runs the probe rounds that decide the route. Its collaborators each own one concern:
+ * {@link Prober} runs a round (the probes, their timeouts and late answers; its per-endpoint state is
+ * {@link Prober.Slot}), {@link RouteDecision} decides the route from what a round saw (a pure function), {@link Withdrawals}
+ * aborts and evicts an endpoint's connections, {@link EpochFile} keeps the newest epoch across restarts, and
+ * {@link Listeners} delivers the events on a thread of their own.
  *
  * <p>Threads: one scheduler thread runs probe rounds one at a time (so all route decisions are made there, except
  * that a connection error may withdraw the write route at once); probes of single endpoints run on a cached pool of
@@ -83,15 +79,7 @@ final class Router implements AutoCloseable {
         // only (each half wraps; only changes are compared). Incremented before open is swept.
         volatile int withdrawals;
         volatile String withdrawnBecause;
-        // Probe-round thread only: the probe in flight (it may outlive the round that started it), when it started,
-        // the connection it holds (to abort on timeout), whether its timeout was already recorded, and when the
-        // last probe that succeeded started (a suspicion is cleared only by a probe that started after it).
-        Future<Dialect.Status> inflight;
-        boolean inflightWakes; // whether it asks for a round when it answers late (see submit)
-        long inflightStartNanos;
-        volatile AtomicReference<Connection> held;
-        boolean timeoutRecorded;
-        long confirmedNanos;
+        final Prober.Slot probing = new Prober.Slot(); // the probe-round thread's own state of this endpoint's probes
         long seenSinceNanos; // when the probe that gave seen started (or, for a decision without one, when it was made)
 
         Node(Router router, Endpoint endpoint, CircuitBreaker breaker, Retry retry) {
@@ -106,19 +94,6 @@ final class Router implements AutoCloseable {
 
         String name() {
             return endpoint.name();
-        }
-    }
-
-    /**
-     * The result of one probe of one endpoint; partnerLag as in {@link Dialect.Status#partnerLag()}, lagFromPrimary
-     * whether lag is what a primary reported for this secondary (see {@link #fillLagFromPrimaries}).
-     */
-    record Observation(Role role, Long epoch, Duration lag, String server, Instant at, Duration took, String error,
-                       Map<String, Duration> partnerLag, boolean lagFromPrimary) {
-        static final Observation NONE = new Observation(Role.UNKNOWN, null, null, null, null, null, null, Map.of(), false);
-
-        Observation withLagFromPrimary(Duration reported) {
-            return new Observation(role, epoch, reported, server, at, took, error, partnerLag, reported != null);
         }
     }
 
@@ -174,13 +149,8 @@ final class Router implements AutoCloseable {
 
     /** The shortest gap between rounds while there is no writer (callers are waiting for one). */
     private static final long FAST_ROUND_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    /** How long a round waits for an endpoint last seen down or suspect (its probe goes on; it is not cancelled). */
-    private static final long BRIEF_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
-    /** After this long waiting for a slow endpoint, a round re-asks the endpoints that did answer... */
-    private static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** ...at most this often, so that a promotion elsewhere is seen while the slow one still holds the round up. */
-    private static final long REPROBE_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
-    private volatile Dialect dialect;
+    private final Prober prober; // probe rounds (on the scheduler thread) and single probes (on probeExecutor)
+    private final Withdrawals withdrawals; // aborting and evicting an endpoint's connections
     private volatile boolean closed;
     private volatile long rounds;        // completed probe rounds (written by the probe-round thread only)
     private volatile long roundsStarted; // started probe rounds (ditto)
@@ -204,7 +174,6 @@ final class Router implements AutoCloseable {
             }
         }
         this.localRegion = localRegion;
-        this.dialect = config.dialect();
         this.route = new Route(null, "not probed yet", SQLSTATE_NO_PRIMARY, new Node[0]);
         this.minRoundGapNanos = Math.min(config.probeInterval().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(100));
         this.failoverNanos = config.failoverTimeout().toNanos();
@@ -240,6 +209,8 @@ final class Router implements AutoCloseable {
         this.listeners = new Listeners(config.name(), daemon(config.name() + "-events"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(config.name() + "-router"));
         this.probeExecutor = Executors.newCachedThreadPool(daemon(config.name() + "-probe"));
+        this.withdrawals = new Withdrawals(config.name(), probeExecutor, this::publish);
+        this.prober = new Prober(config.name(), nodes, config.probeTimeout(), config.dialect(), probeExecutor, new ProberHost());
     }
 
     private String instanceName(Endpoint e) {
@@ -450,7 +421,7 @@ final class Router implements AutoCloseable {
     }
 
     Dialect.ErrorKind classify(SQLException e) {
-        Dialect d = dialect;
+        Dialect d = prober == null ? config.dialect() : prober.dialect();
         if (d != null) return d.classify(e);
         Dialect.ErrorKind a = Dialect.POSTGRESQL.classify(e);
         Dialect.ErrorKind b = Dialect.SQL_SERVER.classify(e);
@@ -512,7 +483,8 @@ final class Router implements AutoCloseable {
     private void probeRoundSafely() {
         roundsStarted++;
         try {
-            probeRound();
+            Prober.Round r = prober.run();
+            if (r != null) apply(r);
         } catch (Throwable t) {
             LOG.error("{}: probe round failed unexpectedly ({}); the next one runs as scheduled", config.name(), Secrets.mask(t.toString()),
                     PoolSupport.masked(t));
@@ -522,313 +494,67 @@ final class Router implements AutoCloseable {
                 rounds++;
                 monitor.notifyAll();
             }
-            // A suspect's probe that finished after this round stopped looking and before rounds grew saw its round
-            // still running, so it asked for nothing: ask here (a probe's done() runs after isDone() turns true).
-            for (Node node : nodes) {
-                if (node.inflight != null && node.inflightWakes && node.inflight.isDone()) {
-                    requestProbe();
-                    break;
-                }
-            }
+            if (prober.lateAnswerWaiting()) requestProbe();
         }
     }
 
-    /**
-     * One probe round. Probes are never cancelled and may outlive the round that started them; a round waits for an
-     * endpoint's probe up to probeTimeout only when the endpoint was last seen up and is not suspect. For one last
-     * seen down, or suspect after a connection error, or whose probe is still running from an earlier round, it
-     * waits only briefly: such an endpoint cannot hold the round (and so the route) up, and until its probe answers
-     * or times out what was last seen of it stands (so a suspect writer stays withdrawn, and a stale claim still
-     * counts for fencing). A decisive answer, a primary whose epoch is newer than any epoch ever seen, ends the wait
-     * for everyone else after that brief wait too: whatever they answer, only that primary may take writes. While a
-     * slow endpoint holds the round up, the endpoints that answered are asked again every 25 ms, so that a promotion
-     * elsewhere is seen at once.
-     */
-    private void probeRound() {
-        if (closed) return;
-        long start = System.nanoTime();
-        long timeout = config.probeTimeout().toNanos();
-        long brief = Math.min(timeout, BRIEF_WAIT_NANOS);
-        long newestBefore = maxEpoch;
-        int n = nodes.length;
-        Observation[] results = new Observation[n];
-        long[] since = new long[n]; // for each result: when the probe that gave it started
-        boolean[] waitFully = new boolean[n];
-        long freshWanted = freshWantedNanos.get();
-        for (int i = 0; i < n; i++) {
-            Node node = nodes[i];
-            if (node.inflight != null) { // from an earlier round
-                if (node.inflight.isDone()) {
-                    since[i] = node.inflightStartNanos;
-                    results[i] = collect(node);
-                    // A late answer that started before a probeNow() is used, but asked again, so that this round
-                    // can answer the probeNow() with news that started after it.
-                    if (since[i] - freshWanted < 0 && node.breaker.tryAcquirePermission()) {
-                        waitFully[i] = trusted(node);
-                        if (!submit(node, start)) return; // closing
-                    }
-                } else if (start - node.inflightStartNanos >= timeout) {
-                    results[i] = timedOut(node);
-                    since[i] = start;
-                }
-                continue;
-            }
-            if (!node.breaker.tryAcquirePermission()) {
-                String last = node.lastFailure;
-                results[i] = down(node, "circuit breaker open after repeated failures, not probed"
-                        + (last == null ? "" : " (last failure: " + last + ")"), null);
-                since[i] = start;
-                continue;
-            }
-            waitFully[i] = trusted(node);
-            if (!submit(node, start)) return; // closing
+    /** What the prober asks of this router; the probe-round fields it reads are written on that thread only. */
+    private final class ProberHost implements Prober.Host {
+        @Override
+        public boolean closed() {
+            return closed;
         }
-        boolean decided = false; // a decisive answer came: nobody is waited for longer than briefly
-        while (true) {
-            long now = System.nanoTime();
-            boolean waiting = false;
-            long wakeAt = now + timeout;
-            for (int i = 0; i < n; i++) {
-                Node node = nodes[i];
-                Future<Dialect.Status> f = node.inflight;
-                if (f == null) continue;
-                if (f.isDone()) {
-                    since[i] = node.inflightStartNanos;
-                    Observation o = collect(node); // a re-probe's answer replaces the earlier one of this round
-                    results[i] = o;
-                    if (o.role() == Role.PRIMARY && o.epoch() != null && newestBefore != Long.MIN_VALUE && o.epoch() > newestBefore) {
-                        decided = true;
-                    }
-                    continue;
-                }
-                if (results[i] != null) continue; // a re-probe, or a probe already recorded as timed out
-                long deadline = node.inflightStartNanos + timeout;
-                if (now - deadline >= 0) {
-                    results[i] = timedOut(node);
-                    since[i] = now;
-                    continue;
-                }
-                long until = waitFully[i] && !decided ? deadline : Math.min(deadline, start + brief);
-                if (now - until < 0) {
-                    waiting = true;
-                    if (until - wakeAt < 0) wakeAt = until;
-                }
-            }
-            if (!waiting || closed) break;
-            if (now - start >= SLOW_NANOS) {
-                for (int i = 0; i < n; i++) {
-                    Node node = nodes[i];
-                    Observation o = results[i];
-                    if (o != null && node.inflight == null && o.role() != Role.DOWN && now - node.inflightStartNanos >= REPROBE_GAP_NANOS
-                            && node.breaker.tryAcquirePermission()) {
-                        if (!submit(node, now)) return;
-                    }
-                }
-                if (now + REPROBE_GAP_NANOS - wakeAt < 0) wakeAt = now + REPROBE_GAP_NANOS;
-            } else if (start + SLOW_NANOS - wakeAt < 0) {
-                wakeAt = start + SLOW_NANOS;
-            }
-            LockSupport.parkNanos(this, Math.max(1, wakeAt - now)); // a probe that completes unparks this thread
-            if (Thread.interrupted()) return; // closing
-        }
-        apply(results, since, start);
-    }
 
-    /** Whether a round should wait for {@code node}'s probe up to probeTimeout: last seen up, and not suspect. */
-    private static boolean trusted(Node node) {
-        Role r = node.seen.role();
-        return r != Role.DOWN && !suspect(node);
-    }
-
-    /** Suspect: a connection error withdrew it, and no probe that started after that has succeeded yet. */
-    private static boolean suspect(Node node) {
-        long since = node.suspectSinceNanos;
-        return since != 0 && node.confirmedNanos - since < 0;
-    }
-
-    /**
-     * Starts a probe of {@code node}; false when the router is closing. The probe of an endpoint that is suspect
-     * after a connection error, if it answers after its round has ended (a round waits only briefly for it), asks
-     * for a round at once, so that its answer is used now rather than at the next periodic probe (see also
-     * {@link #probeRoundSafely}). Other late answers wait for the next round, so that a slow endpoint does not
-     * turn the probe interval into continuous probing.
-     */
-    private boolean submit(Node node, long now) {
-        AtomicReference<Connection> ref = new AtomicReference<>();
-        Thread waiter = Thread.currentThread();
-        long round = roundsStarted;
-        boolean wake = suspect(node);
-        FutureTask<Dialect.Status> task = new FutureTask<>(() -> probeOne(node, ref)) {
-            @Override
-            protected void done() {
-                LockSupport.unpark(waiter);
-                if (wake && rounds >= round) requestProbe();
-            }
-        };
-        try {
-            probeExecutor.execute(task);
-        } catch (RejectedExecutionException e) {
-            return false;
+        @Override
+        public long newestEpoch() {
+            return maxEpoch;
         }
-        node.inflight = task;
-        node.inflightWakes = wake;
-        node.inflightStartNanos = now;
-        node.held = ref;
-        node.timeoutRecorded = false;
-        return true;
-    }
 
-    /** The observation from {@code node}'s finished probe. */
-    private Observation collect(Node node) {
-        Future<Dialect.Status> f = node.inflight;
-        long started = node.inflightStartNanos;
-        boolean recorded = node.timeoutRecorded;
-        node.inflight = null;
-        long took = System.nanoTime() - started;
-        try {
-            Dialect.Status s = f.get();
-            node.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-            node.confirmedNanos = started;
-            return new Observation(s.role(), s.epoch(), s.lag(), s.server(), Instant.now(), Duration.ofNanos(took), null, s.partnerLag(), false);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (PoolAccess.isPoolExhausted(cause)) { // the probe shares a busy pool: that says nothing about the server
-                Observation last = node.seen;
-                String why = "not probed: " + PoolSupport.safeMessage(cause) + " (pool exhausted; the role last seen stands)";
-                LOG.debug("{}: {}: {}", config.name(), node.name(), why);
-                return new Observation(last.role(), last.epoch(), last.lag(), last.server(), Instant.now(), Duration.ofNanos(took),
-                        why, last.partnerLag(), last.lagFromPrimary());
-            }
-            if (!recorded) node.breaker.onError(took, TimeUnit.NANOSECONDS, cause);
-            Observation o = down(node, PoolSupport.safeMessage(cause), Duration.ofNanos(took));
-            node.lastFailure = o.error();
-            return o;
-        } catch (InterruptedException | CancellationException e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            return down(node, "probe interrupted", Duration.ofNanos(took));
+        @Override
+        public long freshWantedNanos() {
+            return freshWantedNanos.get();
         }
-    }
 
-    /**
-     * {@code node}'s probe has run longer than probeTimeout: the endpoint counts as down. The probe is not
-     * cancelled (interrupting a pool's getConnection helps nobody, and a new probe would only wait again); the
-     * connection it holds is aborted so that it returns soon. No new probe of the endpoint starts until it returns.
-     */
-    private Observation timedOut(Node node) {
-        long took = System.nanoTime() - node.inflightStartNanos;
-        if (node.timeoutRecorded) {
-            return down(node, "the previous probe has not returned yet (it hung longer than probeTimeout)", null);
+        @Override
+        public long roundsCompleted() {
+            return rounds;
         }
-        node.timeoutRecorded = true;
-        Connection c = node.held.getAndSet(null);
-        if (c != null) {
-            try {
-                c.abort(probeExecutor);
-            } catch (SQLException | RuntimeException e) {
-                LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), node.name(), PoolSupport.safeMessage(e));
-            }
-            PoolSupport.evict(node.probe.source(), c); // if it is a pool's connection, the pool drops it (HikariCP ignores others)
-        }
-        SQLException timeout = new SQLException("probe timed out after " + config.probeTimeout().toMillis() + " ms", "08006");
-        node.breaker.onError(took, TimeUnit.NANOSECONDS, timeout);
-        Observation o = down(node, PoolSupport.safeMessage(timeout), Duration.ofNanos(took));
-        node.lastFailure = o.error();
-        return o;
-    }
 
-    /**
-     * Probes one endpoint on its own connection ({@link ProbeConnection}). A kept connection may be dead although the
-     * server is fine (its socket was reset): then it is dropped and the probe tries once more with a new one, within
-     * the same time bound.
-     */
-    private Dialect.Status probeOne(Node node, AtomicReference<Connection> held) throws SQLException {
-        ProbeConnection.Taken t = node.probe.take(probeExecutor);
-        for (int attempt = 1; ; attempt++) {
-            Connection c = t.connection();
-            held.set(c); // the round aborts it if the probe outlives its timeout
-            boolean ok = false;
-            try {
-                Dialect.Status s = probeWith(node, c);
-                ok = true;
-                if (attempt > 1) pathWasReset(node);
-                return s;
-            } catch (SQLException e) {
-                if (attempt > 1 || classify(e) != Dialect.ErrorKind.CONNECTION_LOST || !held.compareAndSet(c, null)) throw e;
-                discard(node, t);
-                LOG.debug("{}: probe of {} failed on a kept connection ({}); retrying with a new one", config.name(),
-                        node.name(), PoolSupport.safeMessage(e));
-                t = node.probe.open();
-            } finally {
-                if (held.compareAndSet(c, null)) {
-                    if (ok) {
-                        node.probe.keep(t, probeExecutor);
-                    } else {
-                        discard(node, t);
-                    }
-                }
-            }
+        @Override
+        public long roundsStarted() {
+            return roundsStarted;
         }
-    }
 
-    /**
-     * The probe's kept connection to {@code node} was dead but a new one works: the server is fine, and whatever
-     * reset the probe's connection (a network path, a proxy, a restarted listener) has most likely reset the pool's
-     * idle connections too, which a pool may hand out unchecked. So the pool replaces them (idle ones now, busy ones
-     * when returned).
-     */
-    private void pathWasReset(Node node) {
-        if (closed) return;
-        if (PoolSupport.softEvict(node.pool)) {
-            String cause = "soft-evicted the pool of " + node.name() + " because the probe's own connection to it was reset too";
-            LOG.info("{}: {}", config.name(), cause);
-            publish(new RouterEvent(RouterEvent.Type.POOL_EVICTED, node.name(), null, null, cause, null, Instant.now()));
+        @Override
+        public void requestProbe() {
+            Router.this.requestProbe();
         }
-    }
 
-    /** Drops a probe connection that failed: evicted from its pool if it is a pool's, else aborted. */
-    private void discard(Node node, ProbeConnection.Taken t) {
-        if (node.probe.pooled(t)) {
-            PoolSupport.evict(node.probe.source(), t.connection());
-        } else {
-            try {
-                t.connection().abort(probeExecutor);
-            } catch (SQLException | RuntimeException e) {
-                LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), node.name(), PoolSupport.safeMessage(e));
-            }
+        @Override
+        public Dialect.ErrorKind classify(SQLException e) {
+            return Router.this.classify(e);
         }
-    }
 
-    private Dialect.Status probeWith(Node node, Connection c) throws SQLException {
-        int ms = (int) Math.min(Integer.MAX_VALUE, config.probeTimeout().toMillis());
-        try {
-            c.setNetworkTimeout(probeExecutor, ms);
-        } catch (SQLFeatureNotSupportedException | AbstractMethodError ignored) {
-            // The outer Future timeout still bounds the probe.
+        @Override
+        public void pathWasReset(Node node) {
+            // Whatever reset the probe's connection (a network path, a proxy, a restarted listener) has most likely reset
+            // the pool's idle connections too, which a pool may hand out unchecked: the pool replaces them.
+            withdrawals.evictPool(node, "the probe's own connection to it was reset too");
         }
-        Dialect d = dialect;
-        if (d == null) {
-            d = Dialect.detect(c.getMetaData());
-            dialect = d;
-            LOG.info("{}: detected dialect {} from {}", config.name(), d.name(), node.name());
-        }
-        return d.probe(c, Math.max(1, (ms + 999) / 1000));
-    }
-
-    private static Observation down(Node node, String error, Duration took) {
-        Observation last = node.seen;
-        return new Observation(Role.DOWN, last.epoch(), null, last.server(), Instant.now(), took, error, Map.of(), false);
     }
 
     // ---------------------------------------------------------------- deciding the route
 
-    private void apply(Observation[] results, long[] since, long roundStart) {
+    private void apply(Prober.Round round) {
+        Observation[] results = round.results();
+        long roundStart = round.start();
         for (int i = 0; i < nodes.length; i++) {
             Node node = nodes[i];
             Observation old = node.seen;
             Observation now = results[i];
             if (now == null) continue; // still being probed: what was last seen stands
             node.seen = now;
-            node.seenSinceNanos = since[i];
+            node.seenSinceNanos = round.since()[i];
             if (now.role() != Role.DOWN && now.epoch() != null && now.epoch() > maxEpoch) {
                 maxEpoch = now.epoch();
                 keepEpoch();
@@ -839,48 +565,21 @@ final class Router implements AutoCloseable {
                 LOG.debug("{}: probe {}", config.name(), view(node).describe());
             }
         }
-        fillLagFromPrimaries();
-        Route next = decide(roundStart);
+        Observation[] seen = new Observation[nodes.length];
+        for (int i = 0; i < nodes.length; i++) seen[i] = nodes[i].seen;
+        Observation[] filled = RouteDecision.withLagFromPrimaries(seen);
+        for (int i = 0; i < nodes.length; i++) nodes[i].seen = filled[i];
+        Route next = decide();
         Route prev = ROUTE.getAndSet(this, next);
         announce(prev, next, roundStart);
         // Last: the snapshot shows this round only once all of it is decided and its events are published.
-        Observation[] seen = new Observation[nodes.length];
         boolean[] fenced = new boolean[nodes.length];
         long fresh = nodes.length == 0 ? roundStart : nodes[0].seenSinceNanos;
         for (int i = 0; i < nodes.length; i++) {
-            seen[i] = nodes[i].seen;
             fenced[i] = nodes[i].fenced;
             if (nodes[i].seenSinceNanos - fresh < 0) fresh = nodes[i].seenSinceNanos;
         }
-        shown = new Shown(seen, fenced, roundsStarted, fresh);
-    }
-
-    /**
-     * A secondary that does not know its own lag (an Azure SQL geo-secondary) gets the lag a primary reports for it
-     * ({@link Dialect.Status#partnerLag()}, matched by the secondary's {@link Observation#server()}), so that reads
-     * can use it while it is fresh enough; again every round, so that it follows the primary's latest report and is
-     * unknown again when no primary reports it. Runs before {@link #decide}; changes nothing else.
-     */
-    private void fillLagFromPrimaries() {
-        Observation[] seen = new Observation[nodes.length];
-        for (int i = 0; i < nodes.length; i++) seen[i] = nodes[i].seen;
-        for (Node node : nodes) {
-            Observation o = node.seen;
-            if (o.role() != Role.SECONDARY || o.server() == null || (o.lag() != null && !o.lagFromPrimary())) continue;
-            Duration reported = lagReportedByPrimaries(o.server(), seen);
-            if (!Objects.equals(reported, o.lag())) node.seen = o.withLagFromPrimary(reported);
-        }
-    }
-
-    /** The lag the primaries among {@code all} report for the database {@code server} (the largest), or null. */
-    static Duration lagReportedByPrimaries(String server, Observation[] all) {
-        Duration max = null;
-        for (Observation o : all) {
-            if (o.role() != Role.PRIMARY) continue;
-            Duration d = o.partnerLag().get(server);
-            if (d != null && (max == null || d.compareTo(max) > 0)) max = d;
-        }
-        return max;
+        shown = new Shown(filled, fenced, roundsStarted, fresh);
     }
 
     private void roleChanged(Node node, Observation old, Observation now) {
@@ -899,112 +598,50 @@ final class Router implements AutoCloseable {
         boolean demoted = old.role() == Role.PRIMARY;
         boolean promoted = now.role() == Role.PRIMARY && old.role() != Role.UNKNOWN && config.evictOnPromotion();
         if (demoted || promoted) {
-            softEvict(node, demoted ? "it is no longer primary (" + now.role() + ")" : "it became primary and evictOnPromotion is set");
+            withdrawals.softEvict(node, demoted ? "it is no longer primary (" + now.role() + ")" : "it became primary and evictOnPromotion is set");
         }
         if (now.role() == Role.DOWN) {
-            abortOpen(node, false, "it is unreachable (" + now.error() + ")");
+            withdrawals.abortOpen(node, false, "it is unreachable (" + now.error() + ")");
         } else if (demoted) {
-            abortOpen(node, true, "it is no longer primary (" + now.role() + ")");
+            withdrawals.abortOpen(node, true, "it is no longer primary (" + now.role() + ")");
         }
     }
 
-    private Route decide(long roundStart) {
-        List<Node> claims = new ArrayList<>();
-        for (Node node : nodes) {
-            if (node.seen.role() == Role.PRIMARY) claims.add(node);
+    /** Decides the route ({@link RouteDecision}) from what was last seen, and acts on what changed: events, fencing. */
+    private Route decide() {
+        RouteDecision.Candidate[] in = new RouteDecision.Candidate[nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            Node n = nodes[i];
+            in[i] = new RouteDecision.Candidate(n.name(), n.endpoint.region(), n.endpoint.priority(), n.seen, Prober.suspect(n));
         }
-        List<Node> fenced = new ArrayList<>();
-        List<Node> candidates = new ArrayList<>();
-        for (Node c : claims) {
-            Long e = c.seen.epoch();
-            if (e != null && e < maxEpoch) {
-                fenced.add(c);
-            } else if (!sameServerAsBetterCandidate(c, claims)) {
-                candidates.add(c); // endpoints that reach one server (listener and direct name) count once
-            }
-        }
-        for (Node node : nodes) { // a demoted-in-place node on an old timeline is as stale as a primary on one
-            Long e = node.seen.epoch();
-            if (node.seen.role() == Role.READ_ONLY && e != null && e < maxEpoch) fenced.add(node);
-        }
-        Node writer = null;
-        String refusal = null;
-        String split = null;
-        String state = SQLSTATE_NO_PRIMARY;
-        if (candidates.size() == 1) {
-            writer = candidates.get(0);
-        } else if (candidates.isEmpty()) {
-            refusal = claims.isEmpty() ? "no endpoint reports itself a writable primary"
-                    : "every endpoint that claims primary is fenced (its epoch is older than " + maxEpoch + ", the newest seen"
-                            + (config.epochFile() != null ? ", kept in " + config.epochFile() + "; delete that file only if the database was rebuilt" : "")
-                            + ")";
-        } else {
-            candidates.sort(Comparator.comparing((Node c) -> c.seen.epoch(), Comparator.nullsLast(Comparator.reverseOrder())));
-            Long top = candidates.get(0).seen.epoch();
-            Long second = candidates.get(1).seen.epoch();
-            String who = candidates.stream().map(c -> c.name() + " (epoch " + (c.seen.epoch() == null ? "unknown" : c.seen.epoch()) + ")")
-                    .collect(Collectors.joining(", "));
-            String cause;
-            if (top != null && second != null && top > second) {
-                writer = candidates.get(0);
-                fenced.addAll(candidates.subList(1, candidates.size()));
-                cause = "split brain: " + who + " claim primary; writes go only to " + writer.name()
-                        + ", the newest epoch; the others are fenced";
-            } else {
-                fenced.addAll(candidates);
-                state = SQLSTATE_SPLIT_BRAIN;
-                refusal = "split brain: " + who + " all claim primary and which one is newer cannot be decided;"
-                        + " writes fail closed until all but one are demoted";
-                cause = refusal;
-            }
-            if (!cause.equals(splitBrain)) { // once per distinct situation, not every round
-                LOG.warn("{}: {}", config.name(), cause);
-                publish(new RouterEvent(RouterEvent.Type.SPLIT_BRAIN, name(writer), null, name(writer), cause, null, Instant.now()));
-            }
-            split = cause;
+        RouteDecision.Outcome out = RouteDecision.decide(in, maxEpoch, localRegion, config.maxReadLag(), config.epochFile());
+        Node writer = out.writer() < 0 ? null : nodes[out.writer()];
+        String split = out.splitBrain();
+        if (split != null && !split.equals(splitBrain)) { // once per distinct situation, not every round
+            Node newest = out.chosen() < 0 ? null : nodes[out.chosen()];
+            LOG.warn("{}: {}", config.name(), split);
+            publish(new RouterEvent(RouterEvent.Type.SPLIT_BRAIN, name(newest), null, name(newest), split, null, Instant.now()));
         }
         if (split == null && splitBrain != null) LOG.info("{}: split brain over: {}", config.name(), describeEndpoints());
         splitBrain = split;
-        if (writer != null && suspect(writer)) {
-            refusal = "re-probing " + writer.name() + " after a connection error";
-            writer = null;
-        }
-        for (Node node : nodes) {
-            boolean f = fenced.contains(node);
+        for (int i = 0; i < nodes.length; i++) {
+            Node node = nodes[i];
+            boolean f = out.fenced()[i];
             if (f && !node.fenced) {
                 String why = node.name() + " claims " + node.seen.role() + " at epoch "
                         + (node.seen.epoch() == null ? "unknown" : node.seen.epoch()) + " but is fenced: no reads or writes go to it";
                 LOG.warn("{}: {}", config.name(), why);
                 publish(new RouterEvent(RouterEvent.Type.ENDPOINT_FENCED, node.name(), null, null, why, null, Instant.now()));
-                softEvict(node, "it is fenced");
-                abortOpen(node, false, "it is fenced");
+                withdrawals.softEvict(node, "it is fenced");
+                withdrawals.abortOpen(node, false, "it is fenced");
             } else if (!f && node.fenced) {
                 LOG.info("{}: {} is no longer fenced ({})", config.name(), node.name(), node.seen.role());
             }
             node.fenced = f;
         }
-        long maxLag = config.maxReadLag().toNanos();
-        Node[] readers = Arrays.stream(nodes)
-                .filter(x -> x.seen.role() == Role.SECONDARY && !x.fenced && x.endpoint.region().equals(localRegion)
-                        && x.seen.lag() != null && x.seen.lag().toNanos() <= maxLag
-                        && (x.seen.epoch() == null || x.seen.epoch() >= maxEpoch))
-                .sorted(Comparator.comparingInt(x -> x.endpoint.priority()))
-                .toArray(Node[]::new);
-        return new Route(writer, refusal, state, readers);
-    }
-
-    /** Whether another claimant reaches the same physical server and is preferred (lower priority, then earlier). */
-    private boolean sameServerAsBetterCandidate(Node c, List<Node> claims) {
-        String server = c.seen.server();
-        if (server == null) return false;
-        int ci = claims.indexOf(c);
-        for (int i = 0; i < claims.size(); i++) {
-            Node o = claims.get(i);
-            if (o == c || !server.equals(o.seen.server())) continue;
-            int byPriority = Integer.compare(o.endpoint.priority(), c.endpoint.priority());
-            if (byPriority < 0 || (byPriority == 0 && i < ci)) return true;
-        }
-        return false;
+        Node[] readers = new Node[out.readers().length];
+        for (int i = 0; i < readers.length; i++) readers[i] = nodes[out.readers()[i]];
+        return new Route(writer, out.refusal(), out.sqlState(), readers);
     }
 
     private void announce(Route prev, Route next, long roundStart) {
@@ -1034,40 +671,6 @@ final class Router implements AutoCloseable {
             String cause = "no writable primary: " + next.refusal + ". Endpoints: " + describeEndpoints();
             LOG.warn("{}: {}", config.name(), cause);
             publish(new RouterEvent(RouterEvent.Type.NO_PRIMARY, null, name(lastWriter), null, cause, null, now));
-        }
-    }
-
-    /**
-     * Aborts the connections handed out to {@code node} that are still open ({@code writesOnly}: only those taken
-     * for writes), so that callers blocked in a statement on an unreachable, fenced or demoted server get an
-     * {@link SQLException} now instead of waiting for a socket timeout the driver may not have.
-     */
-    private void abortOpen(Node node, boolean writesOnly, String why) {
-        node.withdrawnBecause = why;
-        WITHDRAWALS.getAndAdd(node, writesOnly ? WRITES_ONLY : 1); // before the sweep: see RouterConnection.track
-        int[] count = {0};
-        node.open.forEach(c -> {
-            if (!writesOnly || c.isWrite()) {
-                c.abortByRouter(probeExecutor);
-                count[0]++;
-            }
-        });
-        if (count[0] > 0) {
-            String cause = "aborted " + count[0] + " open " + (writesOnly ? "write " : "") + "connection(s) to " + node.name()
-                    + " because " + why;
-            LOG.info("{}: {}", config.name(), cause);
-            publish(new RouterEvent(RouterEvent.Type.POOL_EVICTED, node.name(), null, null, cause, null, Instant.now()));
-        }
-    }
-
-    private void softEvict(Node node, String why) {
-        node.probe.renew(probeExecutor);
-        if (PoolSupport.softEvict(node.endpoint.dataSource())) {
-            String cause = "soft-evicted the pool of " + node.name() + " because " + why;
-            LOG.info("{}: {}", config.name(), cause);
-            publish(new RouterEvent(RouterEvent.Type.POOL_EVICTED, node.name(), null, null, cause, null, Instant.now()));
-        } else {
-            LOG.debug("{}: the DataSource of {} cannot be soft-evicted (not a pool hadr4j knows)", config.name(), node.name());
         }
     }
 
@@ -1116,7 +719,7 @@ final class Router implements AutoCloseable {
     }
 
     Dialect dialect() {
-        return dialect;
+        return prober.dialect();
     }
 
     String writerName() {
@@ -1183,7 +786,7 @@ final class Router implements AutoCloseable {
         scheduler.shutdownNow();
         for (Node n : nodes) { // the probes' own connections, also one a hung probe holds
             n.probe.renew(Runnable::run);
-            AtomicReference<Connection> h = n.held;
+            AtomicReference<Connection> h = n.probing.held;
             Connection c = h == null ? null : h.getAndSet(null);
             if (c != null) {
                 try {
@@ -1232,14 +835,7 @@ final class Router implements AutoCloseable {
         }
     }
 
-    private static final int WRITES_ONLY = 1 << 16;
     private static final AtomicReferenceFieldUpdater<Router, Route> ROUTE = AtomicReferenceFieldUpdater.newUpdater(Router.class, Route.class, "route");
-    private static final AtomicIntegerFieldUpdater<Node> WITHDRAWALS = AtomicIntegerFieldUpdater.newUpdater(Node.class, "withdrawals");
-
-    /** Whether a connection taken when the withdrawal count was {@code taken} was withdrawn by {@code now}. */
-    static boolean withdrawnSince(int taken, int now, boolean write) {
-        return (short) taken != (short) now || (write && (taken >>> 16) != (now >>> 16));
-    }
 
     int trackedConnections() {
         int[] n = {0};

@@ -117,7 +117,7 @@ final class RouterConnection implements Connection {
             return;
         }
         int now = node.withdrawals;
-        if (Router.withdrawnSince(taken, now, write)) {
+        if (Withdrawals.withdrawnSince(taken, now, write)) {
             String why = node.withdrawnBecause;
             abortByRouter(Runnable::run);
             throw new SQLException(node.router.name() + ": this " + (write ? "write" : "read") + " connection to " + node.name()

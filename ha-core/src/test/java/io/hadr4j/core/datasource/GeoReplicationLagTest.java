@@ -104,17 +104,17 @@ class GeoReplicationLagTest {
 
     @Test
     void onlyAPrimarysReportCountsAndTheLargestWins() {
-        Router.Observation secondary = observation(Role.SECONDARY, "orders-sin/orders", Map.of());
-        Router.Observation claims = observation(Role.PRIMARY, "orders-cin/orders", Map.of("orders-sin/orders", Duration.ofSeconds(2)));
-        Router.Observation stale = observation(Role.PRIMARY, "orders-weu/orders", Map.of("orders-sin/orders", Duration.ofSeconds(9)));
-        Router.Observation readOnly = observation(Role.READ_ONLY, "orders-x/orders", Map.of("orders-sin/orders", Duration.ofSeconds(50)));
-        assertEquals(Duration.ofSeconds(2), Router.lagReportedByPrimaries("orders-sin/orders", new Router.Observation[] {secondary, claims, readOnly}));
-        assertEquals(Duration.ofSeconds(9), Router.lagReportedByPrimaries("orders-sin/orders", new Router.Observation[] {secondary, claims, stale}));
-        assertNull(Router.lagReportedByPrimaries("orders-other/orders", new Router.Observation[] {secondary, claims}));
+        Observation secondary = observation(Role.SECONDARY, "orders-sin/orders", Map.of());
+        Observation claims = observation(Role.PRIMARY, "orders-cin/orders", Map.of("orders-sin/orders", Duration.ofSeconds(2)));
+        Observation stale = observation(Role.PRIMARY, "orders-weu/orders", Map.of("orders-sin/orders", Duration.ofSeconds(9)));
+        Observation readOnly = observation(Role.READ_ONLY, "orders-x/orders", Map.of("orders-sin/orders", Duration.ofSeconds(50)));
+        assertEquals(Duration.ofSeconds(2), RouteDecision.lagReportedByPrimaries("orders-sin/orders", new Observation[] {secondary, claims, readOnly}));
+        assertEquals(Duration.ofSeconds(9), RouteDecision.lagReportedByPrimaries("orders-sin/orders", new Observation[] {secondary, claims, stale}));
+        assertNull(RouteDecision.lagReportedByPrimaries("orders-other/orders", new Observation[] {secondary, claims}));
     }
 
-    private static Router.Observation observation(Role role, String server, Map<String, Duration> partnerLag) {
-        return new Router.Observation(role, null, role == Role.PRIMARY ? Duration.ZERO : null, server, null, null, null, partnerLag, false);
+    private static Observation observation(Role role, String server, Map<String, Duration> partnerLag) {
+        return new Observation(role, null, role == Role.PRIMARY ? Duration.ZERO : null, server, null, null, null, partnerLag, false);
     }
 
     /** Runs a read through the read view and says which server received it. */

@@ -127,14 +127,14 @@ class PartitionTest {
     @Test
     void withdrawalsOfWriteConnectionsOnlyLeaveReadConnectionsAlone() {
         int taken = 0x0003_0005;
-        assertFalse(Router.withdrawnSince(taken, taken, true));
-        assertFalse(Router.withdrawnSince(taken, taken, false));
+        assertFalse(Withdrawals.withdrawnSince(taken, taken, true));
+        assertFalse(Withdrawals.withdrawnSince(taken, taken, false));
         int demoted = taken + (1 << 16);
-        assertTrue(Router.withdrawnSince(taken, demoted, true));
-        assertFalse(Router.withdrawnSince(taken, demoted, false), "a demotion withdraws write connections only");
+        assertTrue(Withdrawals.withdrawnSince(taken, demoted, true));
+        assertFalse(Withdrawals.withdrawnSince(taken, demoted, false), "a demotion withdraws write connections only");
         int down = taken + 1;
-        assertTrue(Router.withdrawnSince(taken, down, true));
-        assertTrue(Router.withdrawnSince(taken, down, false));
-        assertTrue(Router.withdrawnSince(0x0000_FFFF, 0x0000_FFFF + 1, false), "the low half's carry still reads as a change");
+        assertTrue(Withdrawals.withdrawnSince(taken, down, true));
+        assertTrue(Withdrawals.withdrawnSince(taken, down, false));
+        assertTrue(Withdrawals.withdrawnSince(0x0000_FFFF, 0x0000_FFFF + 1, false), "the low half's carry still reads as a change");
     }
 }
