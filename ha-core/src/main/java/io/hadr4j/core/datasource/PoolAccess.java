@@ -66,7 +66,7 @@ final class PoolAccess {
             if (p != null && get != null) {
                 try {
                     long own = (long) timeoutOf.invokeExact((Object) ds);
-                    long ms = Math.min(own, Math.max(1, TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)));
+                    long ms = boundMillis(own, maxWaitNanos);
                     if (ms < own && (int) stateOf.invokeExact(p) == 0) return (Connection) get.invokeExact(p, ms);
                 } catch (SQLException | RuntimeException | Error e) {
                     throw e;
@@ -76,6 +76,25 @@ final class PoolAccess {
             }
         }
         return ds.getConnection();
+    }
+
+    private static long boundMillis(long ownMillis, long maxWaitNanos) {
+        return Math.min(ownMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)));
+    }
+
+    /**
+     * The longest {@link #borrow}{@code (maxWaitNanos)} waits on a known pool: the bound, or the pool's own
+     * connectionTimeout when that is shorter; 0 for other DataSources (their wait is not known).
+     */
+    long waitBoundNanos(long maxWaitNanos) {
+        if (poolOf == null) return 0;
+        try {
+            return TimeUnit.MILLISECONDS.toNanos(boundMillis((long) timeoutOf.invokeExact((Object) ds), maxWaitNanos));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

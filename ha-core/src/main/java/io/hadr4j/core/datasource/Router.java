@@ -146,6 +146,7 @@ final class Router implements AutoCloseable {
     private final long failoverNanos;
     private final long sliceNanos; // the longest a getConnection() waits on a pool before it looks at the route again
     private final long fastRoundGapNanos; // between rounds while there is no writer
+    private final long firstBorrowNanos; // borrowBound at the start of a getConnection(), without asking the clock again
 
     /** The shortest gap between rounds while there is no writer (callers are waiting for one). */
     private static final long FAST_ROUND_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -179,6 +180,7 @@ final class Router implements AutoCloseable {
         this.failoverNanos = config.failoverTimeout().toNanos();
         this.sliceNanos = Math.max(config.probeInterval().toNanos(), TimeUnit.MILLISECONDS.toNanos(100));
         this.fastRoundGapNanos = Math.min(minRoundGapNanos, FAST_ROUND_GAP_NANOS);
+        this.firstBorrowNanos = failoverNanos == 0 ? Long.MAX_VALUE : Math.min(failoverNanos, sliceNanos);
         RetryConfig retryConfig = config.retryConfig() != null ? config.retryConfig()
                 : RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(100))
                         // Not a pool's timeout: each attempt would be a whole pool timeout; the wait loop handles it.
@@ -241,17 +243,28 @@ final class Router implements AutoCloseable {
     // ---------------------------------------------------------------- connections
 
     Connection connect(boolean write) throws SQLException {
-        long start = System.nanoTime();
         Route r = route;
+        Node w = r.writer;
+        if (w != null && w.access.known() && (write || r.readers.length == 0)) {
+            // The hot path asks no clock: a known pool's wait is bounded, so a failed attempt's share of the deadline
+            // is known afterwards (the whole bound when the wait ran out, next to nothing when it failed at once).
+            try {
+                return new RouterConnection(w, write, w.access.borrow(firstBorrowNanos));
+            } catch (SQLException e) {
+                long start = System.nanoTime() - (w.access.waitTimedOut(e) ? w.access.waitBoundNanos(firstBorrowNanos) : 0);
+                acquireFailed(w, e);
+                return connectSlowly(write, start, e);
+            }
+        }
+        long start = System.nanoTime();
         if (!write && r.readers.length > 0) {
-            Connection c = tryReaders(r, start);
+            Connection c = tryReaders(r, firstBorrowNanos);
             if (c != null) return c;
         }
-        Node w = r.writer;
         SQLException last = null;
         if (w != null) {
             try {
-                return new RouterConnection(w, write, w.access.borrow(borrowBound(start + failoverNanos)));
+                return new RouterConnection(w, write, w.access.borrow(firstBorrowNanos));
             } catch (SQLException e) {
                 last = e;
                 acquireFailed(w, e);
@@ -269,11 +282,11 @@ final class Router implements AutoCloseable {
         return Math.max(0, Math.min(deadline - System.nanoTime(), sliceNanos));
     }
 
-    private Connection tryReaders(Route r, long start) {
+    private Connection tryReaders(Route r, long maxWaitNanos) {
         for (Node n : r.readers) {
             if (n.breaker.getState() == CircuitBreaker.State.OPEN) continue;
             try {
-                return new RouterConnection(n, false, n.access.borrow(borrowBound(start + failoverNanos)));
+                return new RouterConnection(n, false, n.access.borrow(maxWaitNanos));
             } catch (SQLException e) {
                 LOG.debug("{}: read connection to {} failed, trying the next ({})", config.name(), n.name(), PoolSupport.safeMessage(e));
                 if (n.access.waitTimedOut(e)) {
@@ -308,7 +321,7 @@ final class Router implements AutoCloseable {
             if (closed) throw closedException();
             Route r = route;
             if (!write) {
-                Connection c = tryReaders(r, start);
+                Connection c = tryReaders(r, borrowBound(deadline));
                 if (c != null) return c;
             }
             Node w = r.writer;
