@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,10 +117,10 @@ final class FailoverBench {
                             + "': choose from kill, demote, stale-return, blackhole");
                 }
                 Thread.sleep(GAP_BEFORE_PROMOTION_MS);
-                Watcher watcher = new Watcher(b);
+                WritableWatcher watcher = new WritableWatcher("bench-watcher", b, at -> { });
                 watcher.start();
                 db.failover();
-                long writableAt = watcher.awaitWritable();
+                long writableAt = watcher.awaitWritable(60_000);
                 long deadline = writableAt + TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
                 while (System.nanoTime() < deadline && (hadr4j.firstSuccessOn(b.port(), writableAt) < 0 || baseline.firstSuccessOn(b.port(), writableAt) < 0)) {
                     Thread.sleep(20);
@@ -163,44 +162,6 @@ final class FailoverBench {
     }
 
     /** Notes when a node first answers as writable, over one direct connection polled every millisecond. */
-    private static final class Watcher extends Thread {
-        private final PgNode node;
-        private volatile long writableAt = -1;
-        private volatile Exception failure;
-
-        Watcher(PgNode node) {
-            super("bench-watcher");
-            setDaemon(true);
-            this.node = node;
-        }
-
-        @Override
-        public void run() {
-            try (Connection c = node.directDataSource().getConnection(); Statement st = c.createStatement()) {
-                while (true) {
-                    try (ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            writableAt = System.nanoTime();
-                            return;
-                        }
-                    }
-                    LockSupport.parkNanos(500_000);
-                }
-            } catch (Exception e) {
-                failure = e;
-            }
-        }
-
-        long awaitWritable() throws Exception {
-            join(60_000);
-            if (writableAt < 0) {
-                throw new IllegalStateException("the promoted node never answered as writable", failure);
-            }
-            return writableAt;
-        }
-    }
-
     /** One system's single writer: a row per call, noting when each was acknowledged and by which server. */
     private static final class Writer extends Thread {
         private final DataSource ds;

@@ -268,7 +268,7 @@ final class SoakBench {
         firstAckOnNew.set(Long.MAX_VALUE);
         windowLongestCall.set(0);
         windowFailures.reset();
-        Watcher watcher = new Watcher(next);
+        WritableWatcher watcher = new WritableWatcher("soak-watcher", next, at -> promoted(next, at));
         long faultAt = System.nanoTime();
         switch (kind) {
             case SWITCHOVER -> {
@@ -294,7 +294,7 @@ final class SoakBench {
                 db.failover();
             }
         }
-        long writableAt = watcher.awaitWritable();
+        long writableAt = watcher.awaitWritable(90_000);
         newest.timeline = next.timeline();
         long deadline = writableAt + TimeUnit.SECONDS.toNanos(options.maxRecoverySeconds());
         while (firstAckOnNew.get() == Long.MAX_VALUE && System.nanoTime() < deadline) {
@@ -508,46 +508,6 @@ final class SoakBench {
     }
 
     /** Notes when a node first answers as writable, over one direct connection polled every half millisecond. */
-    private final class Watcher extends Thread {
-        private final PgNode node;
-        private volatile long writableAt = -1;
-        private volatile Exception failure;
-
-        Watcher(PgNode node) {
-            super("soak-watcher");
-            setDaemon(true);
-            this.node = node;
-        }
-
-        @Override
-        public void run() {
-            try (Connection c = node.directDataSource().getConnection(); Statement st = c.createStatement()) {
-                while (true) {
-                    try (ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            long at = System.nanoTime();
-                            promoted(node, at);
-                            writableAt = at;
-                            return;
-                        }
-                    }
-                    LockSupport.parkNanos(500_000);
-                }
-            } catch (Exception e) {
-                failure = e;
-            }
-        }
-
-        long awaitWritable() throws InterruptedException {
-            join(90_000);
-            if (writableAt < 0) {
-                throw new IllegalStateException("node " + node.name() + " never answered as writable", failure);
-            }
-            return writableAt;
-        }
-    }
-
     // ---------------------------------------------------------------- end of run
 
     private record ReadBack(long acknowledged, long lost, long committedUnacknowledged) {
