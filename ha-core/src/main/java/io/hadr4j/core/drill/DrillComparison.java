@@ -3,10 +3,6 @@ package io.hadr4j.core.drill;
 import io.hadr4j.core.internal.Json;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,26 +180,12 @@ public record DrillComparison(String title, String generatedAt, List<Run> runs) 
 
     /** The self-contained HTML page: the comparison's JSON inside, drawn by the page's own script. */
     public String toHtml() {
-        String template;
-        try (InputStream in = DrillComparison.class.getResourceAsStream(HTML_FILE)) {
-            if (in == null) {
-                throw new IllegalStateException(HTML_FILE + " template missing from ha-core's jar");
-            }
-            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the " + HTML_FILE + " template", e);
-        }
-        // "</" cannot end the script element early once escaped.
-        return template.replace("/*COMPARISON*/null", toJson().replace("</", "<\\/"));
+        return Pages.html(HTML_FILE, "/*COMPARISON*/null", toJson());
     }
 
     /** Writes {@value #JSON_FILE} and {@value #HTML_FILE} into {@code dir} (created when missing) and returns the HTML file. */
     @Override
     public Path write(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(JSON_FILE), toJson(), StandardCharsets.UTF_8);
-        Path html = dir.resolve(HTML_FILE);
-        Files.writeString(html, toHtml(), StandardCharsets.UTF_8);
-        return html;
+        return Pages.write(dir, JSON_FILE, toJson(), HTML_FILE, toHtml());
     }
 }

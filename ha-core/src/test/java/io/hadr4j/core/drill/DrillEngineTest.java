@@ -146,6 +146,8 @@ class DrillEngineTest {
         String page = Files.readString(html);
         assertTrue(page.contains("\"name\": \"entry outage\""), "the page carries the report");
         assertFalse(page.contains("/*REPORT*/null"));
+        assertFalse(page.contains("/*DRILL-PAGE-"), "the shared style and script are in place");
+        assertTrue(page.contains("const fmtMs = ") && page.contains(".swatch {"), "the shared style and script are in place");
     }
 
     /** The first step waits for the warm-up, failure-free (a logical lower bound, not a timing guess). */
