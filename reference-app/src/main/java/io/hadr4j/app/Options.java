@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Command-line flags ({@code --name value} or {@code --name=value}, repeatable) with environment-variable
- * fallbacks, parsed and checked up front. Every problem is a {@link ConfigException} whose message says
- * what to change.
+ * Command-line flags ({@code --name value} or {@code --name=value}; only those read with {@link #all} repeat)
+ * with environment-variable fallbacks, parsed and checked up front. Every problem is a {@link ConfigException}
+ * whose message says what to change.
  */
 final class Options {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
@@ -53,12 +53,20 @@ final class Options {
         return o;
     }
 
-    /** The flag's last value, else the first set environment variable among {@code envNames}, else {@code def}. */
+    /**
+     * The flag's value, else the first set environment variable among {@code envNames}, else {@code def}. A flag that
+     * takes one value and is given more than once is refused (which one was meant is a guess).
+     */
     String string(String flag, String def, String... envNames) {
         known.add(flag);
         List<String> values = flags.get(flag);
         if (values != null) {
-            return values.get(values.size() - 1);
+            if (values.size() > 1) {
+                throw new ConfigException("--" + flag + " is given " + values.size() + " times (" + values.stream()
+                        .map(v -> "'" + Secrets.mask(v) + "'").collect(java.util.stream.Collectors.joining(", "))
+                        + ") but takes one value: keep one of them");
+            }
+            return values.get(0);
         }
         for (String e : envNames) {
             String v = env.apply(e);

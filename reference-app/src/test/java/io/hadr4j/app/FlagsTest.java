@@ -116,6 +116,9 @@ class FlagsTest {
         refused(() -> serve("--health-intervall", "2s"), "unknown flag --health-intervall for 'serve'", "--health-interval");
         refused(() -> Options.parse(List.of("serve-me"), Map.<String, String>of()::get), "unexpected argument 'serve-me'", "--name value");
         refused(() -> Options.parse(List.of("--"), Map.<String, String>of()::get), "unexpected argument '--'");
+        refused(() -> serve("--port", "8080", "--port=9090"), "--port is given 2 times ('8080', '9090') but takes one value: keep one of them");
+        refused(() -> serve("--region", "x"), "--region is given 2 times ('r', 'x')");
+        assertEquals(2, serve("--db", DB, "--db", "b,r2,jdbc:postgresql://127.0.0.1:5433/app").endpoints().size(), "--db repeats, once per region");
     }
 
     @Test
