@@ -12,6 +12,7 @@ import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.sql.Wrapper;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Savepoint;
@@ -35,7 +36,7 @@ import java.util.concurrent.Executor;
  * <p>Every delegating method has the same shape: {@code check(); try { return raw.x(...); } catch (SQLException e)
  * { throw failed(e); }}.
  */
-final class RouterConnection implements Connection {
+final class RouterConnection extends RouterWrapper implements Connection {
 
     private final Router.Node node;
     private final boolean write;
@@ -161,13 +162,8 @@ final class RouterConnection implements Connection {
     }
 
     @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : raw.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || raw.isWrapperFor(iface);
+    Wrapper wrapped() {
+        return raw;
     }
 
     @Override

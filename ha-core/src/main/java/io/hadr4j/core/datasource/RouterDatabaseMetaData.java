@@ -10,7 +10,7 @@ import java.sql.*;
  * that return a result) check the endpoint as statements do. The delegating methods, one a line, are generated
  * from the interface (JDK 17).
  */
-final class RouterDatabaseMetaData implements DatabaseMetaData {
+final class RouterDatabaseMetaData extends RouterWrapper implements DatabaseMetaData {
 
     private final RouterConnection c;
     private final DatabaseMetaData r;
@@ -27,13 +27,8 @@ final class RouterDatabaseMetaData implements DatabaseMetaData {
     }
 
     @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : r.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || r.isWrapperFor(iface);
+    Wrapper wrapped() {
+        return r;
     }
 
     @Override

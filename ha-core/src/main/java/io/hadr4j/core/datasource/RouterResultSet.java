@@ -17,7 +17,7 @@ import java.util.Map;
  * The delegating methods, one a line, are generated from the interface (JDK 17).
  */
 @SuppressWarnings("deprecation")
-final class RouterResultSet implements ResultSet {
+final class RouterResultSet extends RouterWrapper implements ResultSet {
 
     private final RouterConnection c;
     private final Statement owner;
@@ -59,13 +59,8 @@ final class RouterResultSet implements ResultSet {
     }
 
     @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : r.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || r.isWrapperFor(iface);
+    Wrapper wrapped() {
+        return r;
     }
 
     @Override

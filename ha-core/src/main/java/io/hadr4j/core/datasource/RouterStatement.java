@@ -17,7 +17,7 @@ import java.util.Map;
  * generated from the interface (JDK 17), so that none is forgotten.
  */
 @SuppressWarnings("deprecation")
-class RouterStatement implements Statement {
+class RouterStatement extends RouterWrapper implements Statement {
 
     final RouterConnection c;
     private final Statement s;
@@ -52,13 +52,8 @@ class RouterStatement implements Statement {
     }
 
     @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : s.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || s.isWrapperFor(iface);
+    Wrapper wrapped() {
+        return s;
     }
 
     @Override
