@@ -58,15 +58,8 @@ final class Prober {
     interface Host {
         boolean closed();
 
-        /** The newest epoch seen before this round ({@link Long#MIN_VALUE} when none). */
-        long newestEpoch();
-
-        /** The latest probeNow(): an answer from a probe that started before it is asked again. */
-        long freshWantedNanos();
-
+        /** How many probe rounds have completed. */
         long roundsCompleted();
-
-        long roundsStarted();
 
         void requestProbe();
 
@@ -125,17 +118,19 @@ final class Prober {
         return false;
     }
 
-    /** One probe round (see the class comment); null when the router is closing. */
-    Round run() {
+    /**
+     * Probe round number {@code round} (see the class comment); null when the router is closing. {@code newestBefore}:
+     * the newest epoch seen before it ({@link Long#MIN_VALUE} when none); {@code freshWanted}: when the latest
+     * probeNow() was called (an answer from a probe that started before it is asked again).
+     */
+    Round run(long round, long newestBefore, long freshWanted) {
         if (host.closed()) return null;
         long start = System.nanoTime();
         long brief = Math.min(timeoutNanos, BRIEF_WAIT_NANOS);
-        long newestBefore = host.newestEpoch();
         int n = nodes.length;
         Observation[] results = new Observation[n];
         long[] since = new long[n];
         boolean[] waitFully = new boolean[n];
-        long freshWanted = host.freshWantedNanos();
         for (int i = 0; i < n; i++) {
             Router.Node node = nodes[i];
             Slot s = node.probing;
@@ -147,7 +142,7 @@ final class Prober {
                     // can answer the probeNow() with news that started after it.
                     if (since[i] - freshWanted < 0 && node.breaker.tryAcquirePermission()) {
                         waitFully[i] = trusted(node);
-                        if (!submit(node, start)) return null;
+                        if (!submit(node, start, round)) return null;
                     }
                 } else if (start - s.startNanos >= timeoutNanos) {
                     results[i] = timedOut(node);
@@ -163,7 +158,7 @@ final class Prober {
                 continue;
             }
             waitFully[i] = trusted(node);
-            if (!submit(node, start)) return null;
+            if (!submit(node, start, round)) return null;
         }
         boolean decided = false; // a decisive answer came: nobody is waited for longer than briefly
         while (true) {
@@ -204,7 +199,7 @@ final class Prober {
                     Observation o = results[i];
                     if (o != null && node.probing.inflight == null && o.role() != Role.DOWN
                             && now - node.probing.startNanos >= REPROBE_GAP_NANOS && node.breaker.tryAcquirePermission()) {
-                        if (!submit(node, now)) return null;
+                        if (!submit(node, now, round)) return null;
                     }
                 }
                 if (now + REPROBE_GAP_NANOS - wakeAt < 0) wakeAt = now + REPROBE_GAP_NANOS;
@@ -224,10 +219,9 @@ final class Prober {
      * {@link #lateAnswerWaiting}). Other late answers wait for the next round, so that a slow endpoint does not
      * turn the probe interval into continuous probing.
      */
-    private boolean submit(Router.Node node, long now) {
+    private boolean submit(Router.Node node, long now, long round) {
         AtomicReference<Connection> ref = new AtomicReference<>();
         Thread waiter = Thread.currentThread();
-        long round = host.roundsStarted();
         boolean wake = suspect(node);
         FutureTask<Dialect.Status> task = new FutureTask<>(() -> probeOne(node, ref)) {
             @Override

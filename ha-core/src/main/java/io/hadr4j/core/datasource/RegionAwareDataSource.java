@@ -317,12 +317,12 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
 
         @Override
         public PrintWriter getLogWriter() {
-            return null;
+            return RegionAwareDataSource.this.getLogWriter();
         }
 
         @Override
         public void setLogWriter(PrintWriter out) {
-            // SLF4J
+            RegionAwareDataSource.this.setLogWriter(out);
         }
 
         @Override
@@ -332,7 +332,7 @@ public final class RegionAwareDataSource implements DataSource, AutoCloseable {
 
         @Override
         public int getLoginTimeout() {
-            return 0;
+            return RegionAwareDataSource.this.getLoginTimeout();
         }
 
         @Override

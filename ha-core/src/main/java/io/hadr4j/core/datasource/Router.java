@@ -496,7 +496,7 @@ final class Router implements AutoCloseable {
     private void probeRoundSafely() {
         roundsStarted++;
         try {
-            Prober.Round r = prober.run();
+            Prober.Round r = prober.run(roundsStarted, maxEpoch, freshWantedNanos.get());
             if (r != null) apply(r);
         } catch (Throwable t) {
             LOG.error("{}: probe round failed unexpectedly ({}); the next one runs as scheduled", config.name(), Secrets.mask(t.toString()),
@@ -511,7 +511,7 @@ final class Router implements AutoCloseable {
         }
     }
 
-    /** What the prober asks of this router; the probe-round fields it reads are written on that thread only. */
+    /** What the prober asks of this router. */
     private final class ProberHost implements Prober.Host {
         @Override
         public boolean closed() {
@@ -519,23 +519,8 @@ final class Router implements AutoCloseable {
         }
 
         @Override
-        public long newestEpoch() {
-            return maxEpoch;
-        }
-
-        @Override
-        public long freshWantedNanos() {
-            return freshWantedNanos.get();
-        }
-
-        @Override
         public long roundsCompleted() {
             return rounds;
-        }
-
-        @Override
-        public long roundsStarted() {
-            return roundsStarted;
         }
 
         @Override
