@@ -158,10 +158,17 @@ final class Router implements AutoCloseable {
     private volatile long lastRoundEndNanos;
     private volatile long writerLostAtNanos;
     private volatile Failover failover;
-    // Probe-round thread only:
-    private long maxEpoch = Long.MIN_VALUE;
-    private Node lastWriter;
-    private String splitBrain;
+    private final RoundState own = new RoundState();
+
+    /**
+     * What only the probe-round thread reads and writes (the constructor sets the first epoch before that thread
+     * starts): the decisions of one round that the next round builds on.
+     */
+    private static final class RoundState {
+        long maxEpoch = Long.MIN_VALUE; // the newest epoch ever seen (or kept in the epoch file)
+        Node lastWriter; // the last endpoint that took writes, for "previously ..." and NO_PRIMARY events
+        String splitBrain; // the split-brain situation last reported, so that each is reported once
+    }
 
     Router(RouterConfig config, String localRegion, List<Endpoint> endpoints) {
         this.config = config;
@@ -170,8 +177,8 @@ final class Router implements AutoCloseable {
             if (read.warning() != null) LOG.warn("{}: {}", config.name(), Secrets.mask(read.warning()));
             OptionalLong kept = read.value();
             if (kept.isPresent()) {
-                maxEpoch = kept.getAsLong();
-                LOG.info("{}: the newest epoch seen before is {} (from {}); a primary on an older one is fenced", config.name(), maxEpoch, config.epochFile());
+                own.maxEpoch = kept.getAsLong();
+                LOG.info("{}: the newest epoch seen before is {} (from {}); a primary on an older one is fenced", config.name(), own.maxEpoch, config.epochFile());
             }
         }
         this.localRegion = localRegion;
@@ -496,7 +503,7 @@ final class Router implements AutoCloseable {
     private void probeRoundSafely() {
         roundsStarted++;
         try {
-            Prober.Round r = prober.run(roundsStarted, maxEpoch, freshWantedNanos.get());
+            Prober.Round r = prober.run(roundsStarted, own.maxEpoch, freshWantedNanos.get());
             if (r != null) apply(r);
         } catch (Throwable t) {
             LOG.error("{}: probe round failed unexpectedly ({}); the next one runs as scheduled", config.name(), Secrets.mask(t.toString()),
@@ -553,8 +560,8 @@ final class Router implements AutoCloseable {
             if (now == null) continue; // still being probed: what was last seen stands
             node.seen = now;
             node.seenSinceNanos = round.since()[i];
-            if (now.role() != Role.DOWN && now.epoch() != null && now.epoch() > maxEpoch) {
-                maxEpoch = now.epoch();
+            if (now.role() != Role.DOWN && now.epoch() != null && now.epoch() > own.maxEpoch) {
+                own.maxEpoch = now.epoch();
                 keepEpoch();
             }
             if (old.role() != now.role()) {
@@ -612,16 +619,16 @@ final class Router implements AutoCloseable {
             Node n = nodes[i];
             in[i] = new RouteDecision.Candidate(n.name(), n.endpoint.region(), n.endpoint.priority(), n.seen, Prober.suspect(n));
         }
-        RouteDecision.Outcome out = RouteDecision.decide(in, maxEpoch, localRegion, config.maxReadLag(), config.epochFile());
+        RouteDecision.Outcome out = RouteDecision.decide(in, own.maxEpoch, localRegion, config.maxReadLag(), config.epochFile());
         Node writer = out.writer() < 0 ? null : nodes[out.writer()];
         String split = out.splitBrain();
-        if (split != null && !split.equals(splitBrain)) { // once per distinct situation, not every round
+        if (split != null && !split.equals(own.splitBrain)) { // once per distinct situation, not every round
             Node newest = out.chosen() < 0 ? null : nodes[out.chosen()];
             LOG.warn("{}: {}", config.name(), split);
             publish(new RouterEvent(RouterEvent.Type.SPLIT_BRAIN, name(newest), null, name(newest), split, null, Instant.now()));
         }
-        if (split == null && splitBrain != null) LOG.info("{}: split brain over: {}", config.name(), describeEndpoints());
-        splitBrain = split;
+        if (split == null && own.splitBrain != null) LOG.info("{}: split brain over: {}", config.name(), describeEndpoints());
+        own.splitBrain = split;
         for (int i = 0; i < nodes.length; i++) {
             Node node = nodes[i];
             boolean f = out.fenced()[i];
@@ -645,7 +652,7 @@ final class Router implements AutoCloseable {
     private void announce(Route prev, Route next, long roundStart) {
         Instant now = Instant.now();
         if (next.writer != null && next.writer != prev.writer) {
-            Node from = lastWriter;
+            Node from = own.lastWriter;
             long lostAt = writerLostAtNanos;
             Duration took = lostAt == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - lostAt);
             writerLostAtNanos = 0;
@@ -661,14 +668,14 @@ final class Router implements AutoCloseable {
                 failover = new Failover(from.name(), next.writer.name(), now, took);
             }
             LOG.info("{}: {}", config.name(), cause);
-            lastWriter = next.writer;
+            own.lastWriter = next.writer;
             publish(new RouterEvent(RouterEvent.Type.WRITE_ROUTE_CHANGED, next.writer.name(), name(from), next.writer.name(),
                     cause, took, now));
         } else if (next.writer == null && (prev.writer != null || !Objects.equals(prev.refusal, next.refusal))) {
             if (writerLostAtNanos == 0) writerLostAtNanos = roundStart;
             String cause = "no writable primary: " + next.refusal + ". Endpoints: " + describeEndpoints();
             LOG.warn("{}: {}", config.name(), cause);
-            publish(new RouterEvent(RouterEvent.Type.NO_PRIMARY, null, name(lastWriter), null, cause, null, now));
+            publish(new RouterEvent(RouterEvent.Type.NO_PRIMARY, null, name(own.lastWriter), null, cause, null, now));
         }
     }
 
@@ -822,14 +829,14 @@ final class Router implements AutoCloseable {
         LOG.info("{}: closed", config.name());
     }
 
-    /** Writes {@link #maxEpoch} to the epoch file, if one is configured, durably (see {@link EpochFile}). */
+    /** Writes the newest epoch to the epoch file, if one is configured, durably (see {@link EpochFile}). */
     private void keepEpoch() {
         Path file = config.epochFile();
         if (file == null) return;
         try {
-            EpochFile.write(file, maxEpoch);
+            EpochFile.write(file, own.maxEpoch);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: could not keep the newest epoch {} in {} ({}); a restarted router will not remember it", config.name(), maxEpoch, file, Secrets.mask(e.toString()));
+            LOG.warn("{}: could not keep the newest epoch {} in {} ({}); a restarted router will not remember it", config.name(), own.maxEpoch, file, Secrets.mask(e.toString()));
         }
     }
 
