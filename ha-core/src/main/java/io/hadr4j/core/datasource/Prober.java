@@ -139,8 +139,10 @@ final class Prober {
                     since[i] = s.startNanos;
                     results[i] = collect(node);
                     // A late answer that started before a probeNow() is used, but asked again, so that this round
-                    // can answer the probeNow() with news that started after it.
-                    if (since[i] - freshWanted < 0 && node.breaker.tryAcquirePermission()) {
+                    // can answer the probeNow() with news that started after it. Likewise one that started before a
+                    // connection error made the endpoint suspect: it cannot clear the suspicion, so without a new
+                    // probe the endpoint would stay withdrawn until the next periodic probe.
+                    if ((since[i] - freshWanted < 0 || suspect(node)) && node.breaker.tryAcquirePermission()) {
                         waitFully[i] = trusted(node);
                         if (!submit(node, start, round)) return null;
                     }
