@@ -319,6 +319,19 @@ public final class TwoRegionPostgres implements AutoCloseable {
     }
 
     private void promote(PgNode node) {
+        if (config.synchronous) {
+            // A clone copies the primary's synchronous_standby_names. Cleared before the promotion, not after it: the
+            // new primary has no standby yet, and its first commits must not wait for one (see applySynchronousSetting).
+            node.execute("ALTER SYSTEM SET synchronous_standby_names = ''");
+            node.execute("SELECT pg_reload_conf()");
+            long reloaded = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!"".equals(node.queryForString("SELECT current_setting('synchronous_standby_names')"))) {
+                if (System.nanoTime() > reloaded) {
+                    throw new IllegalStateException("node " + node.name() + " did not reload synchronous_standby_names = ''");
+                }
+                PgNode.sleep(2);
+            }
+        }
         if (node.queryForLong("SELECT CASE WHEN pg_promote(true, 60) THEN 1 ELSE 0 END") != 1) {
             throw new IllegalStateException("node " + node.name() + " did not finish promotion within 60 s; log:\n"
                     + node.server().logTail(20));
