@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Command-line flags ({@code --name value} or {@code --name=value}; only those read with {@link #all} repeat)
@@ -63,7 +64,7 @@ final class Options {
         if (values != null) {
             if (values.size() > 1) {
                 throw new ConfigException("--" + flag + " is given " + values.size() + " times (" + values.stream()
-                        .map(v -> "'" + Secrets.mask(v) + "'").collect(java.util.stream.Collectors.joining(", "))
+                        .map(v -> "'" + Secrets.mask(v) + "'").collect(Collectors.joining(", "))
                         + ") but takes one value: keep one of them");
             }
             return values.get(0);

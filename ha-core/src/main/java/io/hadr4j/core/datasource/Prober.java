@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +29,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Probes are never cancelled and may outlive the round that started them; a round waits for an endpoint's probe up
  * to probeTimeout only when the endpoint was last seen up and is not suspect. For one last seen down, or suspect
- * after a connection error, or whose probe is still running from an earlier round, it waits only briefly: such an
- * endpoint cannot hold the round (and so the route) up, and until its probe answers or times out what was last seen
- * of it stands (so a suspect writer stays withdrawn, and a stale claim still counts for fencing). A decisive answer, a
- * primary whose epoch is newer than any epoch ever seen, ends the wait for everyone else after that brief wait too:
- * whatever they answer, only that primary may take writes. While a slow endpoint holds the round up, the endpoints
- * that answered are asked again every 25 ms, so that a promotion elsewhere is seen at once.
+ * after a connection error, it waits only briefly, and for one whose probe is still running from an earlier round not
+ * at all: such an endpoint cannot hold the round (and so the route) up, and until its probe answers or times out what
+ * was last seen of it stands (so a suspect writer stays withdrawn, and a stale claim still counts for fencing). A
+ * decisive answer, a primary whose epoch is newer than any epoch ever seen, ends the round at once: whatever the others
+ * answer, only that primary may take writes. While a slow endpoint holds the round up, the endpoints that answered are
+ * asked again every 25 ms, so that a promotion elsewhere is seen at once.
  */
 final class Prober {
     private static final Logger LOG = LoggerFactory.getLogger(RegionAwareDataSource.class);
@@ -52,6 +54,7 @@ final class Prober {
         volatile AtomicReference<Connection> held; // the connection it holds, to abort on timeout (and on close)
         boolean timeoutRecorded; // whether its timeout was already recorded
         long confirmedNanos; // when the last probe that succeeded started (a suspicion is cleared only by a later one)
+        boolean hung; // whether the last probe that ended ran past probeTimeout (see mayProbe)
     }
 
     /** What the prober asks of its router. */
@@ -62,6 +65,9 @@ final class Prober {
         long roundsCompleted();
 
         void requestProbe();
+
+        /** Whether the route has a writer now. */
+        boolean hasWriter();
 
         Dialect.ErrorKind classify(SQLException e);
 
@@ -93,6 +99,19 @@ final class Prober {
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * Whether {@code node} may be probed now: when its circuit breaker lets a call through, and while there is no
+     * writer also when it does not, unless the endpoint's last probe hung. Callers are waiting for a writer then, and an
+     * endpoint whose breaker opened because it refused or failed at once while it restarted (a standby just
+     * re-attached, an old primary coming back) may be the one being promoted: its answer must not wait for the
+     * breaker's waitDurationInOpenState. One whose probe hung (a black hole) is asked only as the breaker allows: each
+     * such probe holds a thread and a connection attempt that may not end. A probe that succeeds closes an open
+     * breaker ({@link #collect}).
+     */
+    private boolean mayProbe(Router.Node node) {
+        return node.breaker.tryAcquirePermission() || (!host.hasWriter() && !node.probing.hung);
     }
 
     /** Suspect: a connection error withdrew it, and no probe that started after that has succeeded yet. */
@@ -131,6 +150,7 @@ final class Prober {
         Observation[] results = new Observation[n];
         long[] since = new long[n];
         boolean[] waitFully = new boolean[n];
+        boolean[] carried = new boolean[n]; // still running from an earlier round: not waited for at all
         for (int i = 0; i < n; i++) {
             Router.Node node = nodes[i];
             Slot s = node.probing;
@@ -142,17 +162,19 @@ final class Prober {
                     // can answer the probeNow() with news that started after it. Likewise one that started before a
                     // connection error made the endpoint suspect: it cannot clear the suspicion, so without a new
                     // probe the endpoint would stay withdrawn until the next periodic probe.
-                    if ((since[i] - freshWanted < 0 || suspect(node)) && node.breaker.tryAcquirePermission()) {
+                    if ((since[i] - freshWanted < 0 || suspect(node)) && mayProbe(node)) {
                         waitFully[i] = trusted(node);
                         if (!submit(node, start, round)) return null;
                     }
                 } else if (start - s.startNanos >= timeoutNanos) {
                     results[i] = timedOut(node);
                     since[i] = start;
+                } else {
+                    carried[i] = true;
                 }
                 continue;
             }
-            if (!node.breaker.tryAcquirePermission()) {
+            if (!mayProbe(node)) {
                 String last = node.lastFailure;
                 results[i] = node.seen.down("circuit breaker open after repeated failures, not probed"
                         + (last == null ? "" : " (last failure: " + last + ")"), null);
@@ -188,19 +210,20 @@ final class Prober {
                     since[i] = now;
                     continue;
                 }
-                long until = waitFully[i] && !decided ? deadline : Math.min(deadline, start + brief);
+                if (carried[i]) continue; // it had a whole round already; collected when it answers
+                long until = waitFully[i] ? deadline : Math.min(deadline, start + brief);
                 if (now - until < 0) {
                     waiting = true;
                     if (until - wakeAt < 0) wakeAt = until;
                 }
             }
-            if (!waiting || host.closed()) break;
+            if (decided || !waiting || host.closed()) break;
             if (now - start >= SLOW_NANOS) {
                 for (int i = 0; i < n; i++) {
                     Router.Node node = nodes[i];
                     Observation o = results[i];
                     if (o != null && node.probing.inflight == null && o.role() != Role.DOWN
-                            && now - node.probing.startNanos >= REPROBE_GAP_NANOS && node.breaker.tryAcquirePermission()) {
+                            && now - node.probing.startNanos >= REPROBE_GAP_NANOS && mayProbe(node)) {
                         if (!submit(node, now, round)) return null;
                     }
                 }
@@ -257,7 +280,12 @@ final class Prober {
         try {
             Dialect.Status st = f.get();
             node.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            if (node.breaker.getState() == CircuitBreaker.State.OPEN) { // probed without its permission: no writer (mayProbe)
+                node.breaker.transitionToClosedState();
+                LOG.info("{}: {} answered a probe; its circuit breaker is closed again", routerName, node.name());
+            }
             s.confirmedNanos = started;
+            s.hung = false;
             return new Observation(st.role(), st.epoch(), st.lag(), st.server(), Instant.now(), Duration.ofNanos(took), null, st.partnerLag(), false);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -269,6 +297,7 @@ final class Prober {
                         why, last.partnerLag(), last.lagFromPrimary());
             }
             if (!recorded) node.breaker.onError(took, TimeUnit.NANOSECONDS, cause);
+            s.hung = recorded;
             Observation o = node.seen.down(PoolSupport.safeMessage(cause), Duration.ofNanos(took));
             node.lastFailure = o.error();
             return o;
@@ -290,6 +319,7 @@ final class Prober {
             return node.seen.down("the previous probe has not returned yet (it hung longer than probeTimeout)", null);
         }
         s.timeoutRecorded = true;
+        s.hung = true;
         Connection c = s.held.getAndSet(null);
         if (c != null) {
             abort(node, c);
@@ -345,9 +375,26 @@ final class Prober {
         }
     }
 
+    /**
+     * The router is closing: drops every endpoint's kept probe connection and aborts one a probe still holds (a hung
+     * probe's), on the calling thread, since the executors are shutting down.
+     */
+    void close() {
+        for (Router.Node node : nodes) {
+            node.probe.renew(Runnable::run);
+            AtomicReference<Connection> h = node.probing.held;
+            Connection c = h == null ? null : h.getAndSet(null);
+            if (c != null) abort(node, c, Runnable::run);
+        }
+    }
+
     private void abort(Router.Node node, Connection c) {
+        abort(node, c, executor);
+    }
+
+    private void abort(Router.Node node, Connection c, Executor on) {
         try {
-            c.abort(executor);
+            c.abort(on);
         } catch (SQLException | RuntimeException e) {
             LOG.debug("{}: aborting the probe connection of {} failed: {}", routerName, node.name(), PoolSupport.safeMessage(e));
         }

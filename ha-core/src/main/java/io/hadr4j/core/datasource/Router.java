@@ -22,7 +22,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -536,6 +535,11 @@ final class Router implements AutoCloseable {
         }
 
         @Override
+        public boolean hasWriter() {
+            return route.writer != null;
+        }
+
+        @Override
         public Dialect.ErrorKind classify(SQLException e) {
             return Router.this.classify(e);
         }
@@ -573,7 +577,9 @@ final class Router implements AutoCloseable {
         Observation[] seen = new Observation[nodes.length];
         for (int i = 0; i < nodes.length; i++) seen[i] = nodes[i].seen;
         Observation[] filled = RouteDecision.withLagFromPrimaries(seen);
-        for (int i = 0; i < nodes.length; i++) nodes[i].seen = filled[i];
+        for (int i = 0; i < nodes.length; i++) {
+            if (filled[i] != seen[i]) nodes[i].seen = filled[i]; // only lag filled in from a primary is new
+        }
         Route next = decide();
         Route prev = ROUTE.getAndSet(this, next);
         announce(prev, next, roundStart);
@@ -789,18 +795,7 @@ final class Router implements AutoCloseable {
         if (closed) return;
         closed = true;
         scheduler.shutdownNow();
-        for (Node n : nodes) { // the probes' own connections, also one a hung probe holds
-            n.probe.renew(Runnable::run);
-            AtomicReference<Connection> h = n.probing.held;
-            Connection c = h == null ? null : h.getAndSet(null);
-            if (c != null) {
-                try {
-                    c.abort(Runnable::run);
-                } catch (SQLException | RuntimeException e) {
-                    LOG.debug("{}: aborting the probe connection of {} failed: {}", config.name(), n.name(), PoolSupport.safeMessage(e));
-                }
-            }
-        }
+        prober.close(); // the probes' own connections, also one a hung probe holds
         probeExecutor.shutdownNow();
         listeners.close();
         synchronized (monitor) {
