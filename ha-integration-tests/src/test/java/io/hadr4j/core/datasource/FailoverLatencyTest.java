@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.hadr4j.testkit.PgNode;
 import io.hadr4j.testkit.TwoRegionPostgres;
 
@@ -129,8 +131,47 @@ class FailoverLatencyTest {
                             + " ms after the promotion. " + ds.snapshot());
                     assertTrue(writer.longestCallMs() < noticeBoundMs + 3000, "a call took " + writer.longestCallMs() + " ms");
                 }
+                // The partition ends before the pools close: HikariCP's close waits up to its login timeout (30 s here)
+                // for a connection attempt of pool a's that is inside the black hole, if one is.
+                a.proxy().heal();
             } finally {
                 a.proxy().heal();
+            }
+        }
+    }
+
+    @Test
+    void aPromotedStandbyWhoseCircuitBreakerIsStillOpenTakesWritesWithoutWaitingForTheBreaker() throws Exception {
+        // A breaker that, once open, lets no call through for ten minutes: only the rule "while there is no writer,
+        // every endpoint whose probe does not hang is asked" can bring writes to b within this test.
+        CircuitBreakerConfig slowBreaker = CircuitBreakerConfig.from(DEFAULTS.circuitBreakerConfig())
+                .waitDurationInOpenState(Duration.ofMinutes(10)).build();
+        RouterConfig config = RouterConfig.from(DEFAULTS).circuitBreakerConfig(slowBreaker).build();
+        try (TwoRegionPostgres db = TwoRegionPostgres.builder().regions("region-a", "region-b").synchronousReplication(false).build().start()) {
+            PgRouterSupport.createWritesTable(db);
+            PgNode a = db.nodeA();
+            PgNode b = db.nodeB();
+            db.awaitReplayed(Duration.ofSeconds(30));
+            try (HikariDataSource poolA = defaultPool(a); HikariDataSource poolB = defaultPool(b);
+                 RegionAwareDataSource ds = RegionAwareDataSource.create(config,
+                         Endpoint.of("a", a.region(), poolA), Endpoint.of("b", b.region(), poolB));
+                 Writer writer = new Writer(ds)) {
+                await("writes on a", Duration.ofSeconds(30), () -> writer.acks.size() >= 20);
+                CircuitBreaker breakerB = ds.circuitBreakerRegistry().find(config.name() + "-b").orElseThrow();
+                // The standby restarts (as after a re-attach): its probes are refused meanwhile and open its breaker.
+                b.stop();
+                await("b's circuit breaker open after its refused probes", Duration.ofSeconds(30),
+                        () -> breakerB.getState() == CircuitBreaker.State.OPEN);
+                b.start();
+                db.awaitReplayed(Duration.ofSeconds(30));
+                assertEquals(CircuitBreaker.State.OPEN, breakerB.getState(), "b's breaker is still open when a fails");
+
+                a.kill();
+                long promoting = System.nanoTime();
+                db.failover();
+                await("a write on the promoted b although its breaker was open. " + ds.snapshot(), Duration.ofSeconds(30),
+                        () -> writer.hasOn(b.port(), promoting));
+                assertEquals(CircuitBreaker.State.CLOSED, breakerB.getState(), "b answered a probe: its breaker is closed again");
             }
         }
     }
