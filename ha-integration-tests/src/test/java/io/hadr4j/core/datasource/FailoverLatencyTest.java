@@ -41,15 +41,11 @@ class FailoverLatencyTest {
 
     @Test
     void afterKillAndPromotionWritesResumeWithoutWaitingAFullProbeTimeout() throws Exception {
-        try (TwoRegionPostgres db = TwoRegionPostgres.builder().regions("region-a", "region-b").synchronousReplication(false).build().start()) {
-            PgRouterSupport.createWritesTable(db);
+        try (TwoRegionPostgres db = asyncPair()) {
             PgNode a = db.nodeA();
             PgNode b = db.nodeB();
-            db.awaitReplayed(Duration.ofSeconds(30));
             try (HikariDataSource poolA = defaultPool(a); HikariDataSource poolB = defaultPool(b);
-                 RegionAwareDataSource ds = RegionAwareDataSource.create(DEFAULTS,
-                         Endpoint.of("a", a.region(), poolA), Endpoint.of("b", b.region(), poolB));
-                 Writer writer = new Writer(ds)) {
+                 RegionAwareDataSource ds = router(DEFAULTS, a, poolA, b, poolB); Writer writer = new Writer(ds)) {
                 await("writes on a", Duration.ofSeconds(30), () -> writer.acks.size() >= 20);
                 a.kill();
                 Thread.sleep(1000);
@@ -73,11 +69,9 @@ class FailoverLatencyTest {
 
     @Test
     void aCallerBlockedOnABlackholedPrimaryGetsAnErrorOnceTheRouterNoticesAndWritesResumeAfterPromotion() throws Exception {
-        try (TwoRegionPostgres db = TwoRegionPostgres.builder().regions("region-a", "region-b").synchronousReplication(false).build().start()) {
-            PgRouterSupport.createWritesTable(db);
+        try (TwoRegionPostgres db = asyncPair()) {
             PgNode a = db.nodeA();
             PgNode b = db.nodeB();
-            db.awaitReplayed(Duration.ofSeconds(30));
             List<long[]> aborts = new CopyOnWriteArrayList<>(); // nanoTime of the router's "aborted open connections"
             try (HikariDataSource poolA = defaultPool(a); HikariDataSource poolB = defaultPool(b);
                  RegionAwareDataSource ds = RegionAwareDataSource.create(DEFAULTS, List.of(
@@ -147,15 +141,11 @@ class FailoverLatencyTest {
         CircuitBreakerConfig slowBreaker = CircuitBreakerConfig.from(DEFAULTS.circuitBreakerConfig())
                 .waitDurationInOpenState(Duration.ofMinutes(10)).build();
         RouterConfig config = RouterConfig.from(DEFAULTS).circuitBreakerConfig(slowBreaker).build();
-        try (TwoRegionPostgres db = TwoRegionPostgres.builder().regions("region-a", "region-b").synchronousReplication(false).build().start()) {
-            PgRouterSupport.createWritesTable(db);
+        try (TwoRegionPostgres db = asyncPair()) {
             PgNode a = db.nodeA();
             PgNode b = db.nodeB();
-            db.awaitReplayed(Duration.ofSeconds(30));
             try (HikariDataSource poolA = defaultPool(a); HikariDataSource poolB = defaultPool(b);
-                 RegionAwareDataSource ds = RegionAwareDataSource.create(config,
-                         Endpoint.of("a", a.region(), poolA), Endpoint.of("b", b.region(), poolB));
-                 Writer writer = new Writer(ds)) {
+                 RegionAwareDataSource ds = router(config, a, poolA, b, poolB); Writer writer = new Writer(ds)) {
                 await("writes on a", Duration.ofSeconds(30), () -> writer.acks.size() >= 20);
                 CircuitBreaker breakerB = ds.circuitBreakerRegistry().find(config.name() + "-b").orElseThrow();
                 // The standby restarts (as after a re-attach): its probes are refused meanwhile and open its breaker.
@@ -174,6 +164,18 @@ class FailoverLatencyTest {
                 assertEquals(CircuitBreaker.State.CLOSED, breakerB.getState(), "b answered a probe: its breaker is closed again");
             }
         }
+    }
+
+    /** A primary and an asynchronous standby (each test here kills or cuts off a node), the writes table replayed. */
+    private static TwoRegionPostgres asyncPair() {
+        TwoRegionPostgres db = TwoRegionPostgres.builder().regions("region-a", "region-b").synchronousReplication(false).build().start();
+        PgRouterSupport.createWritesTable(db);
+        db.awaitReplayed(Duration.ofSeconds(30));
+        return db;
+    }
+
+    private static RegionAwareDataSource router(RouterConfig config, PgNode a, HikariDataSource poolA, PgNode b, HikariDataSource poolB) {
+        return RegionAwareDataSource.create(config, Endpoint.of("a", a.region(), poolA), Endpoint.of("b", b.region(), poolB));
     }
 
     /** A HikariCP pool with HikariCP's defaults (only where and who). */
