@@ -305,8 +305,7 @@ public final class TwoRegionPostgres implements AutoCloseable {
             return;
         }
         boolean standbyAttached = primary.queryForLong("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") > 0;
-        primary.execute("ALTER SYSTEM SET synchronous_standby_names = '" + (standbyAttached ? "*" : "") + "'");
-        primary.execute("SELECT pg_reload_conf()");
+        setSynchronousStandbyNames(primary, standbyAttached ? "*" : "");
         if (standbyAttached) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (primary.queryForLong("SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'") == 0) {
@@ -318,19 +317,27 @@ public final class TwoRegionPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets {@code synchronous_standby_names} on {@code node}, reloads its configuration and waits until new sessions
+     * see the value: a reload is asynchronous, and a commit right after it may still follow the old setting.
+     */
+    private static void setSynchronousStandbyNames(PgNode node, String value) {
+        node.execute("ALTER SYSTEM SET synchronous_standby_names = '" + value + "'");
+        node.execute("SELECT pg_reload_conf()");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!value.equals(node.queryForString("SELECT current_setting('synchronous_standby_names')"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("node " + node.name() + " did not reload synchronous_standby_names = '" + value + "'");
+            }
+            PgNode.sleep(2);
+        }
+    }
+
     private void promote(PgNode node) {
         if (config.synchronous) {
             // A clone copies the primary's synchronous_standby_names. Cleared before the promotion, not after it: the
             // new primary has no standby yet, and its first commits must not wait for one (see applySynchronousSetting).
-            node.execute("ALTER SYSTEM SET synchronous_standby_names = ''");
-            node.execute("SELECT pg_reload_conf()");
-            long reloaded = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!"".equals(node.queryForString("SELECT current_setting('synchronous_standby_names')"))) {
-                if (System.nanoTime() > reloaded) {
-                    throw new IllegalStateException("node " + node.name() + " did not reload synchronous_standby_names = ''");
-                }
-                PgNode.sleep(2);
-            }
+            setSynchronousStandbyNames(node, "");
         }
         if (node.queryForLong("SELECT CASE WHEN pg_promote(true, 60) THEN 1 ELSE 0 END") != 1) {
             throw new IllegalStateException("node " + node.name() + " did not finish promotion within 60 s; log:\n"
