@@ -33,14 +33,26 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public Status probe(Connection c, int queryTimeoutSeconds) throws SQLException {
+        Status status = probeOnce(c, queryTimeoutSeconds, false);
+        // null: the transaction began while the server was still in recovery, and the server has been promoted since.
+        // Its transaction_read_only is a leftover of the recovery, not a read-only primary; a new transaction tells.
+        return status != null ? status : probeOnce(c, queryTimeoutSeconds, true);
+    }
+
+    private static Status probeOnce(Connection c, int queryTimeoutSeconds, boolean lastTry) throws SQLException {
         return ProbeTransaction.thenRollBack(c, () -> {
             try (Statement st = c.createStatement()) {
                 st.setQueryTimeout(queryTimeoutSeconds);
                 try (ResultSet rs = st.executeQuery(PROBE)) {
                     rs.next();
                     boolean inRecovery = rs.getBoolean(1);
+                    boolean readOnlyByDefault = "on".equals(rs.getString(2));
                     // transaction_read_only also reflects a read-only pool setting; only trust it on a read-write connection.
-                    boolean readOnly = "on".equals(rs.getString(2)) || (!c.isReadOnly() && "on".equals(rs.getString(3)));
+                    boolean readOnlyTransaction = !c.isReadOnly() && "on".equals(rs.getString(3));
+                    if (!inRecovery && !readOnlyByDefault && readOnlyTransaction && !lastTry) {
+                        return null;
+                    }
+                    boolean readOnly = readOnlyByDefault || readOnlyTransaction;
                     String walHex = rs.getString(4);
                     long recoveryTli = rs.getLong(5);
                     Long epoch = inRecovery ? (rs.wasNull() ? null : recoveryTli) : Long.valueOf(Long.parseLong(walHex, 16));
