@@ -154,8 +154,10 @@ final class SoakBench {
             HikariDataSource poolB = pool(b);
             RegionAwareDataSource ds = RegionAwareDataSource.create(config, List.of(Endpoint.of("a", a.region(), poolA),
                     Endpoint.of("b", b.region(), poolB)), this::event);
-            System.out.printf(Locale.ROOT, "router: %s; pools: HikariCP maximumPoolSize %d each, otherwise defaults, through the testkit's proxies%n",
-                    config, poolA.getMaximumPoolSize());
+            System.out.printf(Locale.ROOT, "router: %s; pools: HikariCP maximumPoolSize %d each, otherwise defaults, through the testkit's proxies; "
+                            + "%s%n", config, poolA.getMaximumPoolSize(), options.awaitFullPools()
+                            ? "each fault waits until the pool of the node to promote holds minimumIdle connections (--await-full-pools true)"
+                            : "a fault does not wait for the pools");
             long heapStart;
             long heapEnd;
             long heapAfterFirstCycle = -1; // the first changes fill caches once (new connections, code paths): the trend after them
@@ -176,7 +178,7 @@ final class SoakBench {
                 try {
                     awaitSynchronous(db.primary());
                     for (int i = 0; i < options.changes(); i++) {
-                        figures.add(change(db, i + 1, options.kindOf(i)));
+                        figures.add(change(db, i + 1, options.kindOf(i), Map.of(a.name(), poolA, b.name(), poolB)));
                         if ((i + 1) % options.kinds().size() == 0 && i + 1 < options.changes()) {
                             long h = heapAfterFullGc();
                             if (heapAfterFirstCycle < 0) {
@@ -260,10 +262,13 @@ final class SoakBench {
 
     // ---------------------------------------------------------------- one change
 
-    private Change change(TwoRegionPostgres db, int index, Kind kind) throws Exception {
+    private Change change(TwoRegionPostgres db, int index, Kind kind, Map<String, HikariDataSource> pools) throws Exception {
         PgNode old = db.primary();
         PgNode next = db.standby();
         awaitSynchronous(old);
+        if (options.awaitFullPools()) {
+            awaitFullPool(pools.get(next.name()));
+        }
         watchPort.set(next.port());
         firstAckOnNew.set(Long.MAX_VALUE);
         windowLongestCall.set(0);
@@ -343,6 +348,24 @@ final class SoakBench {
         Epoch e = new Epoch(node.name(), node.port(), -1, atNanos);
         history.add(e);
         newest = e;
+    }
+
+    /**
+     * Waits until {@code pool} holds its {@code minimumIdle} connections: HikariCP's one connection-adder thread backs
+     * off while its server refuses connections, so the pool of a node re-attached a moment ago may still be empty.
+     */
+    private static void awaitFullPool(HikariDataSource pool) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+        while (pool.getHikariPoolMXBean().getTotalConnections() < pool.getMinimumIdle()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(pool.getPoolName() + " did not refill to minimumIdle " + pool.getMinimumIdle()
+                        + " within 60 s: " + pool.getHikariPoolMXBean().getTotalConnections() + " connections");
+            }
+            Thread.sleep(10);
+        }
+        System.out.printf(Locale.ROOT, "%s full (%d connections) after %d ms%n", pool.getPoolName(),
+                pool.getHikariPoolMXBean().getTotalConnections(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     /** Waits until {@code primary} reports a standby that streams and is synchronous. */

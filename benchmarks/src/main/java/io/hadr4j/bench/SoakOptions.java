@@ -8,9 +8,13 @@ import java.util.Locale;
  * The options of {@code bench/run soak}: {@code --changes N} (role changes, default 52: 13 of each kind),
  * {@code --kinds a,b,...} (the order they alternate in), {@code --writers N}, {@code --readers N} and
  * {@code --pause-ms N} (each worker's pause between two calls, so that 20 workers do not take the whole of a small
- * shared machine). A bad value fails here, with what to type instead.
+ * shared machine), {@code --max-recovery-seconds N} and {@code --await-full-pools true|false}: whether each fault
+ * also waits until the pool of the node about to be promoted holds its {@code minimumIdle} connections again (default
+ * false: a fault starts as soon as the re-attached standby streams synchronously, whatever its pool holds). A bad
+ * value fails here, with what to type instead.
  */
-record SoakOptions(int changes, List<Kind> kinds, int writers, int readers, int pauseMs, int maxRecoverySeconds) {
+record SoakOptions(int changes, List<Kind> kinds, int writers, int readers, int pauseMs, int maxRecoverySeconds,
+                   boolean awaitFullPools) {
 
     /** The four kinds of role change, in the order they alternate by default. */
     enum Kind {
@@ -33,10 +37,11 @@ record SoakOptions(int changes, List<Kind> kinds, int writers, int readers, int 
     }
 
     static final String USAGE = "usage: bench/run soak [--changes N (default 52)] [--kinds switchover,kill,demote,blackhole] "
-            + "[--writers N (16)] [--readers N (4)] [--pause-ms N (10)] [--max-recovery-seconds N (60)]";
+            + "[--writers N (16)] [--readers N (4)] [--pause-ms N (10)] [--max-recovery-seconds N (60)] "
+            + "[--await-full-pools true|false (false)]";
 
     static SoakOptions defaults() {
-        return new SoakOptions(52, List.of(Kind.values()), 16, 4, 10, 60);
+        return new SoakOptions(52, List.of(Kind.values()), 16, 4, 10, 60, false);
     }
 
     static SoakOptions parse(String... args) {
@@ -47,6 +52,7 @@ record SoakOptions(int changes, List<Kind> kinds, int writers, int readers, int 
         int readers = o.readers;
         int pauseMs = o.pauseMs;
         int maxRecovery = o.maxRecoverySeconds;
+        boolean awaitFullPools = o.awaitFullPools;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -63,6 +69,7 @@ record SoakOptions(int changes, List<Kind> kinds, int writers, int readers, int 
                 case "--readers" -> readers = number(flag, value, 0, 64);
                 case "--pause-ms" -> pauseMs = number(flag, value, 0, 1000);
                 case "--max-recovery-seconds" -> maxRecovery = number(flag, value, 1, 600);
+                case "--await-full-pools" -> awaitFullPools = bool(flag, value);
                 case "--kinds" -> {
                     List<Kind> list = new ArrayList<>();
                     for (String s : value.split(",")) {
@@ -82,7 +89,7 @@ record SoakOptions(int changes, List<Kind> kinds, int writers, int readers, int 
                 default -> throw new IllegalArgumentException("unknown option '" + flag + "'; " + USAGE);
             }
         }
-        return new SoakOptions(changes, kinds, writers, readers, pauseMs, maxRecovery);
+        return new SoakOptions(changes, kinds, writers, readers, pauseMs, maxRecovery, awaitFullPools);
     }
 
     /** The kind of the {@code i}-th change (from 0): the kinds in turn. */
@@ -94,7 +101,16 @@ record SoakOptions(int changes, List<Kind> kinds, int writers, int readers, int 
         return switch (flag) {
             case "--kinds" -> "kill,blackhole";
             case "--changes" -> "8";
+            case "--await-full-pools" -> "true";
             default -> "4";
+        };
+    }
+
+    private static boolean bool(String flag, String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(flag + " takes true or false, got '" + value + "'");
         };
     }
 

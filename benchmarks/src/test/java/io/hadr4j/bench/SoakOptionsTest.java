@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,19 +21,22 @@ class SoakOptionsTest {
         assertTrue(o.changes() >= 50);
         assertEquals(16, o.writers());
         assertEquals(4, o.readers());
+        assertFalse(o.awaitFullPools(), "by default a fault starts once the standby is synchronous, whatever its pool holds");
         assertEquals(List.of(Kind.SWITCHOVER, Kind.KILL, Kind.DEMOTE, Kind.BLACKHOLE, Kind.SWITCHOVER),
                 List.of(o.kindOf(0), o.kindOf(1), o.kindOf(2), o.kindOf(3), o.kindOf(4)));
     }
 
     @Test
     void optionsAreRead() {
-        SoakOptions o = SoakOptions.parse("--changes", "8", "--kinds", "blackhole, kill", "--writers", "2", "--readers", "0", "--pause-ms", "0");
+        SoakOptions o = SoakOptions.parse("--changes", "8", "--kinds", "blackhole, kill", "--writers", "2", "--readers", "0", "--pause-ms", "0",
+                "--await-full-pools", "TRUE");
         assertEquals(8, o.changes());
         assertEquals(List.of(Kind.BLACKHOLE, Kind.KILL), o.kinds());
         assertEquals(Kind.BLACKHOLE, o.kindOf(2));
         assertEquals(2, o.writers());
         assertEquals(0, o.readers());
         assertEquals(0, o.pauseMs());
+        assertTrue(o.awaitFullPools());
     }
 
     @Test
@@ -43,6 +47,8 @@ class SoakOptionsTest {
         assertTrue(message("--kinds", "kill,reboot").contains("unknown kind 'reboot' in --kinds: choose from switchover, kill, demote, blackhole"));
         assertTrue(message("--kinds", "kill,kill").contains("names 'kill' twice"));
         assertTrue(message("--kinds", ",").contains("needs at least one"));
+        assertTrue(message("--await-full-pools", "yes").contains("--await-full-pools takes true or false, got 'yes'"));
+        assertTrue(message("--await-full-pools").contains("for example --await-full-pools true"));
         assertTrue(message("--fast", "1").contains("unknown option '--fast'"));
         assertTrue(message("8").contains("unexpected argument '8'"));
     }
