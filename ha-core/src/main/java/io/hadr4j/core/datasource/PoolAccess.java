@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -21,9 +22,12 @@ import javax.sql.DataSource;
  *   <li>{@link #counts}: the pool's active/idle/waiting/total counts ({@code HikariPoolMXBean}) for the
  *       "pool exhausted" error;</li>
  *   <li>{@link #openOutsidePool}: a physical connection opened the way the pool opens its own (its unwrapped
- *       DataSource with its credentials), but never part of the pool: the probe's own connection.</li>
+ *       DataSource with its credentials), but never part of the pool: the probe's own connection;</li>
+ *   <li>{@link #pauseRefill}/{@link #resumeRefill}: no connection-adder back-off while the server is down
+ *       ({@code minimumIdle}, a runtime setting of {@code HikariConfigMXBean}).</li>
  * </ul>
- * Any other DataSource gets plain {@code getConnection()} (its own timeout), no counts, and no connection outside it.
+ * Any other DataSource gets plain {@code getConnection()} (its own timeout), no counts, no connection outside it, and
+ * no refill pause.
  */
 final class PoolAccess {
 
@@ -33,6 +37,9 @@ final class PoolAccess {
     private volatile Object pool;          // the started HikariPool, once there is one
     private volatile MethodHandle timedGet; // HikariPool.getConnection(long): (Object,long)Connection
     private volatile MethodHandle stateOf;  // HikariPool.poolState: (Object)int; 0 = normal
+    // The pool's minimumIdle while its refill is paused (see pauseRefill), -1 when it is not. Paused and resumed on the
+    // probe-round thread; close() may resume from another.
+    private final AtomicInteger pausedMinIdle = new AtomicInteger(-1);
 
     PoolAccess(DataSource ds) {
         this.ds = ds;
@@ -149,6 +156,56 @@ final class PoolAccess {
         }
         if (raw == null) return null;
         return user == null ? raw.getConnection() : raw.getConnection(user, password);
+    }
+
+    /**
+     * The router sees the pool's server down: stop the pool from trying to refill until it is back. HikariCP's one
+     * connection-adder thread backs off while its server refuses connections (HikariCP 6: 10 ms, doubling, up to 5 s)
+     * and sleeps out the back-off it is in even after the server is back; so the pool of a server that was down for a
+     * few seconds stays empty for seconds after it returns, just when a failback or a promotion of that server needs
+     * it. With {@code minimumIdle} 0 the adder stops as soon as nobody waits for a connection (a caller that does
+     * still gets one made for it, as before). Returns the {@code minimumIdle} it paused, or -1 when there was nothing
+     * to pause (not HikariCP, not started, already paused, or {@code minimumIdle} already 0).
+     */
+    int pauseRefill() {
+        if (poolOf == null || startedPool() == null) return -1;
+        try {
+            Method get = publicMethod(ds.getClass(), "getMinimumIdle");
+            Method set = publicMethod(ds.getClass(), "setMinimumIdle", int.class);
+            if (get == null || set == null) return -1;
+            int minIdle = (int) get.invoke(ds);
+            if (minIdle <= 0 || !pausedMinIdle.compareAndSet(-1, minIdle)) return -1;
+            set.invoke(ds, 0);
+            return minIdle;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The server answers again (or the router closes): puts back the {@code minimumIdle} that {@link #pauseRefill}
+     * took, unless the application changed it meanwhile, and with {@code refill} asks the pool for the missing idle
+     * connections now rather than at its housekeeper's next run (HikariCP: every 30 s): one adder task each, as
+     * HikariCP's own fill does ({@code HikariPool.addBagItem}). Returns the {@code minimumIdle} put back, or -1 when
+     * the refill was not paused.
+     */
+    int resumeRefill(boolean refill) {
+        int minIdle = pausedMinIdle.getAndSet(-1);
+        if (minIdle < 0) return -1;
+        try {
+            Method get = publicMethod(ds.getClass(), "getMinimumIdle");
+            Method set = publicMethod(ds.getClass(), "setMinimumIdle", int.class);
+            if ((int) get.invoke(ds) == 0) set.invoke(ds, minIdle);
+            Object p = startedPool();
+            Method add = p == null ? null : publicMethod(p.getClass(), "addBagItem", int.class);
+            Method idle = p == null ? null : publicMethod(p.getClass(), "getIdleConnections");
+            if (refill && add != null && idle != null) {
+                for (int i = (int) idle.invoke(p); i < minIdle; i++) add.invoke(p, minIdle);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // the pool refills at its housekeeper's next run
+        }
+        return minIdle;
     }
 
     private Object startedPool() {

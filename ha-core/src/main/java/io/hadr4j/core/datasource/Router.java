@@ -583,6 +583,7 @@ final class Router implements AutoCloseable {
         Route next = decide();
         Route prev = ROUTE.getAndSet(this, next);
         announce(prev, next, roundStart);
+        for (Node n : nodes) pauseRefillOfUnused(n);
         // Last: the snapshot shows this round only once all of it is decided and its events are published.
         boolean[] fenced = new boolean[nodes.length];
         long fresh = nodes.length == 0 ? roundStart : nodes[0].seenSinceNanos;
@@ -608,13 +609,41 @@ final class Router implements AutoCloseable {
         }
         boolean demoted = old.role() == Role.PRIMARY;
         boolean promoted = now.role() == Role.PRIMARY && old.role() != Role.UNKNOWN && config.evictOnPromotion();
-        if (demoted || promoted) {
-            withdrawals.softEvict(node, demoted ? "it is no longer primary (" + now.role() + ")" : "it became primary and evictOnPromotion is set");
-        }
         if (now.role() == Role.DOWN) {
+            pauseRefill(node, "down"); // first: what the eviction removes is not refilled from a server that refuses
+            withdrawals.softEvict(node, "it is unreachable" + (demoted ? " and so no longer primary" : "") + "; its pool is refilled when it answers again");
             withdrawals.abortOpen(node, false, "it is unreachable (" + now.error() + ")");
-        } else if (demoted) {
-            withdrawals.abortOpen(node, true, "it is no longer primary (" + now.role() + ")");
+        } else {
+            if (demoted || promoted) {
+                withdrawals.softEvict(node, demoted ? "it is no longer primary (" + now.role() + ")" : "it became primary and evictOnPromotion is set");
+            }
+            if (demoted) withdrawals.abortOpen(node, true, "it is no longer primary (" + now.role() + ")");
+        }
+    }
+
+    /**
+     * An endpoint that is down or fenced gets nothing from the router, so its pool need not keep idle connections: its
+     * refill is paused ({@link PoolAccess#pauseRefill}; why: a HikariCP pool whose server refuses connections backs off
+     * into waits of seconds, which it sleeps out after the server is back), before its idle connections are evicted when
+     * it goes down or is fenced. The round it is usable again, its refill resumes with new connections. Being fenced
+     * counts too because a fenced stale primary is typically re-cloned as a standby next: a restart the probes may not
+     * see, during which an active pool would back off.
+     */
+    private void pauseRefillOfUnused(Node node) {
+        if (node.seen.role() == Role.DOWN || node.fenced) {
+            pauseRefill(node, node.fenced ? "fenced" : "down");
+        } else {
+            int resumed = node.access.resumeRefill(true);
+            if (resumed > 0) {
+                LOG.info("{}: {} is usable again ({}); refilling its pool (minimumIdle {})", config.name(), node.name(), node.seen.role(), resumed);
+            }
+        }
+    }
+
+    private void pauseRefill(Node node, String state) {
+        int paused = node.access.pauseRefill();
+        if (paused > 0) {
+            LOG.info("{}: paused the refill of the pool of {} while it is {} (minimumIdle {} -> 0)", config.name(), node.name(), state, paused);
         }
     }
 
@@ -643,6 +672,7 @@ final class Router implements AutoCloseable {
                         + (node.seen.epoch() == null ? "unknown" : node.seen.epoch()) + " but is fenced: no reads or writes go to it";
                 LOG.warn("{}: {}", config.name(), why);
                 publish(new RouterEvent(RouterEvent.Type.ENDPOINT_FENCED, node.name(), null, null, why, null, Instant.now()));
+                pauseRefill(node, "fenced"); // first: what the eviction removes is not refilled
                 withdrawals.softEvict(node, "it is fenced");
                 withdrawals.abortOpen(node, false, "it is fenced");
             } else if (!f && node.fenced) {
@@ -805,6 +835,7 @@ final class Router implements AutoCloseable {
             breakers.find(n.breaker.getName()).filter(b -> b == n.breaker).ifPresent(b -> breakers.remove(b.getName()));
             retries.find(n.retry.getName()).filter(r -> r == n.retry).ifPresent(r -> retries.remove(r.getName()));
         }
+        for (Node n : nodes) n.access.resumeRefill(false); // the application's pools keep the minimumIdle it gave them
         if (config.closeDataSourcesOnClose()) {
             for (Node n : nodes) {
                 if (n.endpoint.dataSource() instanceof AutoCloseable c) {
