@@ -40,6 +40,8 @@ final class PoolAccess {
     // The pool's minimumIdle while its refill is paused (see pauseRefill), -1 when it is not. Paused and resumed on the
     // probe-round thread; close() may resume from another.
     private final AtomicInteger pausedMinIdle = new AtomicInteger(-1);
+    private final Method minIdleOf;   // HikariConfig.getMinimumIdle(), or null
+    private final Method setMinIdle;  // HikariConfig.setMinimumIdle(int) (HikariConfigMXBean: a runtime setting), or null
 
     PoolAccess(DataSource ds) {
         this.ds = ds;
@@ -55,6 +57,8 @@ final class PoolAccess {
         }
         this.poolOf = m;
         this.timeoutOf = t;
+        this.minIdleOf = m == null ? null : publicMethod(ds.getClass(), "getMinimumIdle");
+        this.setMinIdle = m == null ? null : publicMethod(ds.getClass(), "setMinimumIdle", int.class);
     }
 
     /** Whether this is a pool hadr4j knows (HikariCP). */
@@ -159,23 +163,21 @@ final class PoolAccess {
     }
 
     /**
-     * The router sees the pool's server down: stop the pool from trying to refill until it is back. HikariCP's one
-     * connection-adder thread backs off while its server refuses connections (HikariCP 6: 10 ms, doubling, up to 5 s)
-     * and sleeps out the back-off it is in even after the server is back; so the pool of a server that was down for a
-     * few seconds stays empty for seconds after it returns, just when a failback or a promotion of that server needs
-     * it. With {@code minimumIdle} 0 the adder stops as soon as nobody waits for a connection (a caller that does
-     * still gets one made for it, as before). Returns the {@code minimumIdle} it paused, or -1 when there was nothing
-     * to pause (not HikariCP, not started, already paused, or {@code minimumIdle} already 0).
+     * The router will not use the pool's server for now (down, or fenced): stop the pool from refilling until it is
+     * usable again ({@link #resumeRefill}). HikariCP's one connection-adder thread backs off while its server refuses
+     * connections (HikariCP 6: 10 ms, doubling, up to 5 s) and sleeps out the back-off it is in even after the server
+     * is back; so the pool of a server that was down for a few seconds stays empty for seconds after it returns, just
+     * when a failback or a promotion of that server needs it. With {@code minimumIdle} 0 the adder stops as soon as
+     * nobody waits for a connection (a caller that does still gets one made for it, as before). Returns the
+     * {@code minimumIdle} it paused, or -1 when there was nothing to pause (not HikariCP, not started, already paused,
+     * or {@code minimumIdle} already 0).
      */
     int pauseRefill() {
-        if (poolOf == null || startedPool() == null) return -1;
+        if (minIdleOf == null || setMinIdle == null || pausedMinIdle.get() >= 0 || startedPool() == null) return -1;
         try {
-            Method get = publicMethod(ds.getClass(), "getMinimumIdle");
-            Method set = publicMethod(ds.getClass(), "setMinimumIdle", int.class);
-            if (get == null || set == null) return -1;
-            int minIdle = (int) get.invoke(ds);
+            int minIdle = (int) minIdleOf.invoke(ds);
             if (minIdle <= 0 || !pausedMinIdle.compareAndSet(-1, minIdle)) return -1;
-            set.invoke(ds, 0);
+            setMinIdle.invoke(ds, 0);
             return minIdle;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return -1;
@@ -190,12 +192,11 @@ final class PoolAccess {
      * the refill was not paused.
      */
     int resumeRefill(boolean refill) {
+        if (pausedMinIdle.get() < 0) return -1; // the common case, every round: nothing paused, nothing written
         int minIdle = pausedMinIdle.getAndSet(-1);
         if (minIdle < 0) return -1;
         try {
-            Method get = publicMethod(ds.getClass(), "getMinimumIdle");
-            Method set = publicMethod(ds.getClass(), "setMinimumIdle", int.class);
-            if ((int) get.invoke(ds) == 0) set.invoke(ds, minIdle);
+            if ((int) minIdleOf.invoke(ds) == 0) setMinIdle.invoke(ds, minIdle);
             Object p = startedPool();
             Method add = p == null ? null : publicMethod(p.getClass(), "addBagItem", int.class);
             Method idle = p == null ? null : publicMethod(p.getClass(), "getIdleConnections");
