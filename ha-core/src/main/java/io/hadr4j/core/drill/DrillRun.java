@@ -159,7 +159,8 @@ final class DrillRun {
     /**
      * A bad delete, then a point-in-time restore of the database as it was just before it, into a new
      * database, verified against what was captured then. The restore layer's RTO runs from the delete to the
-     * verified copy; lost writes are acknowledged writes before the restore point that the copy lacks.
+     * verified copy; lost writes are acknowledged writes before the restore point that the copy lacks and that no
+     * earlier step lost.
      */
     private DrillReport.StepResult restore(Step.Restore step) {
         String name = step.name();
@@ -211,7 +212,7 @@ final class DrillRun {
                 }
             }
             samples.close(window);
-            List<Long> lostWrites = ackedBefore.stream().filter(seq -> !restored.contains(seq)).toList();
+            List<Long> lostWrites = newlyLost(ackedBefore, restored); // a write an earlier step lost is not lost again here
             return measured(name, window, Map.of(Layer.RESTORE, window.end() - deleteAt), lostWrites, verification.passed(),
                     "restored to " + point + " as '" + target + "' (" + ackedBefore.size() + " acknowledged rows before the delete); verification: "
                             + (verification.passed() ? "passed, " + verification.checked() + " checks" : verification.toString()));
@@ -298,8 +299,17 @@ final class DrillRun {
                 Thread.sleep(200);
             }
         }
+        return newlyLost(ackedBefore, present);
+    }
+
+    /**
+     * Those of {@code acked} that {@code present} lacks, except those an earlier step already counted: each lost write
+     * counts once, in the step that lost it (a write an asynchronous failover lost is also missing from any later
+     * restore, and that is not the restore's loss).
+     */
+    private List<Long> newlyLost(List<Long> acked, Set<Long> present) {
         List<Long> newlyLost = new ArrayList<>();
-        for (long seq : ackedBefore) {
+        for (long seq : acked) {
             if (!present.contains(seq) && lost.add(seq)) {
                 newlyLost.add(seq);
             }
