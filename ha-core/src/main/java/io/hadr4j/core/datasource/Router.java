@@ -641,6 +641,7 @@ final class Router implements AutoCloseable {
     }
 
     private void pauseRefill(Node node, String state) {
+        if (closed) return; // close() gives the pools their minimumIdle back
         int paused = node.access.pauseRefill();
         if (paused > 0) {
             LOG.info("{}: paused the refill of the pool of {} while it is {} (minimumIdle {} -> 0)", config.name(), node.name(), state, paused);
@@ -835,6 +836,11 @@ final class Router implements AutoCloseable {
             breakers.find(n.breaker.getName()).filter(b -> b == n.breaker).ifPresent(b -> breakers.remove(b.getName()));
             retries.find(n.retry.getName()).filter(r -> r == n.retry).ifPresent(r -> retries.remove(r.getName()));
         }
+        try {
+            scheduler.awaitTermination(1, TimeUnit.SECONDS); // a round still finishing could pause a pool after the next line
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Node n : nodes) n.access.resumeRefill(false); // the application's pools keep the minimumIdle it gave them
         if (config.closeDataSourcesOnClose()) {
             for (Node n : nodes) {
@@ -846,11 +852,6 @@ final class Router implements AutoCloseable {
                     }
                 }
             }
-        }
-        try {
-            scheduler.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         LOG.info("{}: closed", config.name());
     }
