@@ -38,6 +38,21 @@ class PoolRefillTest {
         return pool.getHikariPoolMXBean().getTotalConnections();
     }
 
+    private static void awaitSeen(RegionAwareDataSource ds, PgNode node, Role role, boolean fenced) {
+        await(node.name() + " seen " + role + (fenced ? ", fenced" : ""), Duration.ofSeconds(30), () -> {
+            RouterSnapshot.EndpointView v = ds.snapshot().endpoint(node.name());
+            return v.role() == role && v.fenced() == fenced;
+        });
+    }
+
+    /** The pool holds minimumIdle connections again, and they reach the standby. */
+    private static void assertRefilled(HikariDataSource pool, int minIdle) throws Exception {
+        await("the pool refilled", Duration.ofSeconds(10), () -> total(pool) >= minIdle);
+        try (Connection c = pool.getConnection()) {
+            assertTrue(PgRouterSupport.inRecovery(c), "a live connection to the standby");
+        }
+    }
+
     @Test
     void aDownEndpointsPoolIsEmptiedAndNotRefilledUntilItAnswersThenRefilledAtOnce() throws Exception {
         PgNode standby = env.db.standby();
@@ -48,7 +63,7 @@ class PoolRefillTest {
         try {
             await("the standby's pool holds its idle connections", Duration.ofSeconds(10), () -> pool.getHikariPoolMXBean().getIdleConnections() >= minIdle);
             standby.kill();
-            await(standby.name() + " seen down", Duration.ofSeconds(30), () -> ds.snapshot().endpoint(standby.name()).role() == Role.DOWN);
+            awaitSeen(ds, standby, Role.DOWN, false);
             assertEquals(0, pool.getMinimumIdle(), "the refill is paused while the endpoint is down");
             await("its dead idle connections evicted", Duration.ofSeconds(10), () -> total(pool) == 0);
             ds.probeNow();
@@ -57,14 +72,11 @@ class PoolRefillTest {
             assertEquals(0, pool.getMinimumIdle(), "still paused: " + ds.snapshot());
 
             standby.start();
-            await(standby.name() + " seen again", Duration.ofSeconds(30), () -> ds.snapshot().endpoint(standby.name()).role() == Role.SECONDARY);
+            awaitSeen(ds, standby, Role.SECONDARY, false);
             assertEquals(minIdle, pool.getMinimumIdle(), "minimumIdle is put back the round the endpoint answers");
             // The pool was empty, so what it holds now was opened after the server came back, without waiting for
             // HikariCP's housekeeper (every 30 s) or for a caller.
-            await("the pool refilled", Duration.ofSeconds(10), () -> total(pool) >= minIdle);
-            try (Connection c = pool.getConnection()) {
-                assertTrue(PgRouterSupport.inRecovery(c), "a live connection to the standby");
-            }
+            assertRefilled(pool, minIdle);
             assertTrue(env.hasEvent(RouterEvent.Type.POOL_EVICTED, standby.name()), env.events().toString());
         } finally {
             ds.close();
@@ -85,24 +97,15 @@ class PoolRefillTest {
             await("writes go to " + next.name(), Duration.ofSeconds(30), () -> next.name().equals(ds.snapshot().writeEndpoint()));
 
             env.db.restartAsStalePrimary(old); // up, and claiming primary on its old timeline
-            await(old.name() + " seen as a fenced primary", Duration.ofSeconds(30), () -> {
-                RouterSnapshot.EndpointView v = ds.snapshot().endpoint(old.name());
-                return v.role() == Role.PRIMARY && v.fenced();
-            });
+            awaitSeen(ds, old, Role.PRIMARY, true);
             assertEquals(0, pool.getMinimumIdle(), "a fenced endpoint's pool is not refilled although its server is up: " + ds.snapshot());
             ds.probeNow();
             assertEquals(0, total(pool), "no connection to the stale primary is kept: " + pool.getHikariPoolMXBean().getTotalConnections());
 
             env.db.reattachAsStandby(old); // re-cloned and restarted: the restart a 200 ms probe interval may not even see
-            await(old.name() + " seen as a standby", Duration.ofSeconds(30), () -> {
-                RouterSnapshot.EndpointView v = ds.snapshot().endpoint(old.name());
-                return v.role() == Role.SECONDARY && !v.fenced();
-            });
+            awaitSeen(ds, old, Role.SECONDARY, false);
             assertEquals(minIdle, pool.getMinimumIdle(), "usable again: minimumIdle put back");
-            await("the pool refilled", Duration.ofSeconds(10), () -> total(pool) >= minIdle);
-            try (Connection c = pool.getConnection()) {
-                assertTrue(PgRouterSupport.inRecovery(c), "a live connection to the re-attached standby");
-            }
+            assertRefilled(pool, minIdle);
         } finally {
             ds.close();
         }
@@ -116,7 +119,7 @@ class PoolRefillTest {
         RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").build());
         try {
             standby.kill();
-            await(standby.name() + " seen down", Duration.ofSeconds(30), () -> ds.snapshot().endpoint(standby.name()).role() == Role.DOWN);
+            awaitSeen(ds, standby, Role.DOWN, false);
             assertEquals(0, pool.getMinimumIdle(), "paused while down");
         } finally {
             ds.close();
