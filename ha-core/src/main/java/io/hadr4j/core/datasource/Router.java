@@ -354,11 +354,11 @@ final class Router implements AutoCloseable {
             if (remaining <= 0) throw gaveUp(route, last, now - start);
             if (w != null && last != null && PoolAccess.isPoolExhausted(last) && route.writer == w) {
                 // The pool waited (up to a slice) and had nothing; ask it again. A pool that answers at once gets a pause.
-                if (now - attemptAt < TimeUnit.MILLISECONDS.toNanos(5)) awaitRounds(Long.MAX_VALUE, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
+                if (now - attemptAt < TimeUnit.MILLISECONDS.toNanos(5)) awaitRounds(Long.MAX_VALUE, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10)), r);
                 continue;
             }
             requestProbe();
-            awaitRounds(nextRound, Math.min(remaining, config.probeInterval().toNanos()));
+            awaitRounds(nextRound, Math.min(remaining, config.probeInterval().toNanos()), r);
         }
     }
 
@@ -383,11 +383,15 @@ final class Router implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code target} probe rounds have completed, the router closes, or {@code nanos} pass. */
-    private void awaitRounds(long target, long nanos) throws SQLException {
+    /**
+     * Waits until {@code target} probe rounds have completed, the router closes, {@code nanos} pass, or (when
+     * {@code from} is not null) the route is no longer {@code from}: a round wakes the callers waiting for a writer or a
+     * reader as soon as it publishes one, before it finishes (see {@link #apply}).
+     */
+    private void awaitRounds(long target, long nanos, Route from) throws SQLException {
         long end = System.nanoTime() + nanos;
         synchronized (monitor) {
-            while (rounds < target && !closed) {
+            while (rounds < target && !closed && (from == null || route == from)) {
                 long left = end - System.nanoTime();
                 if (left <= 0) return;
                 try {
@@ -485,7 +489,7 @@ final class Router implements AutoCloseable {
             }
             long target = rounds + 1;
             requestProbe();
-            awaitRounds(target, left);
+            awaitRounds(target, left, null);
         }
     }
 
@@ -580,8 +584,17 @@ final class Router implements AutoCloseable {
         for (int i = 0; i < nodes.length; i++) {
             if (filled[i] != seen[i]) nodes[i].seen = filled[i]; // only lag filled in from a primary is new
         }
-        Route next = decide();
+        List<Node> newlyFenced = new ArrayList<>(0);
+        Route next = decide(newlyFenced);
         Route prev = ROUTE.getAndSet(this, next);
+        if (next.writer != prev.writer || !Arrays.equals(next.readers, prev.readers)) {
+            synchronized (monitor) {
+                monitor.notifyAll(); // callers waiting for a route take it now, not once this round's bookkeeping is done
+            }
+        }
+        // After the route is published: a fenced endpoint's connections fail at their next call already (node.fenced),
+        // and taking its pool away closes connections, which need not delay the callers waiting for the new primary.
+        for (Node n : newlyFenced) withdrawFenced(n);
         announce(prev, next, roundStart);
         for (Node n : nodes) pauseRefillOfUnused(n);
         // Last: the snapshot shows this round only once all of it is decided and its events are published.
@@ -648,8 +661,12 @@ final class Router implements AutoCloseable {
         }
     }
 
-    /** Decides the route ({@link RouteDecision}) from what was last seen, and acts on what changed: events, fencing. */
-    private Route decide() {
+    /**
+     * Decides the route ({@link RouteDecision}) from what was last seen, and acts on what changed: split-brain events
+     * and the fenced flags. Endpoints fenced by this decision are added to {@code newlyFenced}, for
+     * {@link #withdrawFenced} once the route is published.
+     */
+    private Route decide(List<Node> newlyFenced) {
         RouteDecision.Candidate[] in = new RouteDecision.Candidate[nodes.length];
         for (int i = 0; i < nodes.length; i++) {
             Node n = nodes[i];
@@ -669,13 +686,7 @@ final class Router implements AutoCloseable {
             Node node = nodes[i];
             boolean f = out.fenced()[i];
             if (f && !node.fenced) {
-                String why = node.name() + " claims " + node.seen.role() + " at epoch "
-                        + (node.seen.epoch() == null ? "unknown" : node.seen.epoch()) + " but is fenced: no reads or writes go to it";
-                LOG.warn("{}: {}", config.name(), why);
-                publish(new RouterEvent(RouterEvent.Type.ENDPOINT_FENCED, node.name(), null, null, why, null, Instant.now()));
-                pauseRefill(node, "fenced"); // first: what the eviction removes is not refilled
-                withdrawals.softEvict(node, "it is fenced");
-                withdrawals.abortOpen(node, false, "it is fenced");
+                newlyFenced.add(node);
             } else if (!f && node.fenced) {
                 LOG.info("{}: {} is no longer fenced ({})", config.name(), node.name(), node.seen.role());
             }
@@ -684,6 +695,17 @@ final class Router implements AutoCloseable {
         Node[] readers = new Node[out.readers().length];
         for (int i = 0; i < readers.length; i++) readers[i] = nodes[out.readers()[i]];
         return new Route(writer, out.refusal(), out.sqlState(), readers);
+    }
+
+    /** Reports a newly fenced endpoint, and takes its pool and the connections it handed out away. */
+    private void withdrawFenced(Node node) {
+        String why = node.name() + " claims " + node.seen.role() + " at epoch "
+                + (node.seen.epoch() == null ? "unknown" : node.seen.epoch()) + " but is fenced: no reads or writes go to it";
+        LOG.warn("{}: {}", config.name(), why);
+        publish(new RouterEvent(RouterEvent.Type.ENDPOINT_FENCED, node.name(), null, null, why, null, Instant.now()));
+        pauseRefill(node, "fenced"); // first: what the eviction removes is not refilled
+        withdrawals.softEvict(node, "it is fenced");
+        withdrawals.abortOpen(node, false, "it is fenced");
     }
 
     private void announce(Route prev, Route next, long roundStart) {

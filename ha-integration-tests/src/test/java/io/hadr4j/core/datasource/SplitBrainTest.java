@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -17,6 +18,12 @@ import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -24,6 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import io.hadr4j.testkit.PgNode;
 
@@ -187,5 +196,127 @@ class SplitBrainTest {
         assertEquals(0, b.queryForLong("SELECT count(*) FROM writes WHERE id = -1"), "the held connection wrote to the fenced primary");
         assertEquals(a.port(), PgRouterSupport.insert(ds, -2));
         ds.close();
+    }
+
+    /**
+     * The round that sees the new primary publishes the route, and wakes the callers waiting for a writer, before it
+     * takes the newly fenced endpoint's pool away: a waiting caller gets the new primary even while that pool's
+     * eviction has not returned (here it is held on purpose). Before, the eviction ran first and the callers were woken
+     * at the end of the round, so every one of them waited for it too. The periodic probe is a minute away, so that
+     * the caller's own wait for a round (up to the probe interval) cannot end it either.
+     */
+    @Test
+    @Order(5)
+    void aCallerWaitingForAWriterGetsTheNewPrimaryBeforeTheFencedPoolIsEvicted() throws Exception {
+        PgNode a = env.db.nodeA();
+        PgNode b = env.db.nodeB();
+        env.db.reattachAsStandby(b); // after the previous test a is the primary and b a fenced stale one
+        HeldEviction poolA = new HeldEviction(env.poolA);
+        RegionAwareDataSource ds = env.start(PgRouterSupport.fastConfig("region-a").probeInterval(Duration.ofMinutes(1)).build(),
+                Endpoint.of("a", a.region(), poolA), Endpoint.of("b", b.region(), env.poolB));
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            assertEquals("a", ds.snapshot().writeEndpoint());
+            env.db.demoteInPlace(a);
+            ds.probeNow();
+            assertEquals(Role.READ_ONLY, ds.snapshot().endpoint("a").role(), ds.snapshot()::toString);
+            assertNull(ds.snapshot().writeEndpoint(), ds.snapshot()::toString);
+            poolA.hold(); // from now on, evicting a's pool blocks until released (a's demotion evicted it already)
+            Future<Integer> port = caller.submit(() -> {
+                try (Connection c = ds.getConnection()) {
+                    return serverPort(c);
+                }
+            });
+            env.db.failover(); // b is promoted; a, read-only on the older timeline, is fenced by the same round
+            assertTrue(poolA.entered.await(30, TimeUnit.SECONDS), "the router never evicted the pool of the fenced a: " + ds.snapshot());
+            try {
+                assertEquals(b.port(), port.get(10, TimeUnit.SECONDS));
+            } catch (TimeoutException e) {
+                fail("the caller waiting for a writer got no connection in 10 s while the fenced a's eviction was held: " + ds.snapshot());
+            }
+            assertEquals(1, poolA.released.getCount(), "the eviction was still held when the caller got its connection");
+            poolA.release();
+            ds.probeNow();
+            assertTrue(ds.snapshot().endpoint("a").fenced(), ds.snapshot().toString());
+            assertTrue(env.hasEvent(RouterEvent.Type.ENDPOINT_FENCED, "a"));
+        } finally {
+            poolA.release();
+            caller.shutdownNow();
+            ds.close();
+        }
+        env.db.reattachAsStandby(a);
+    }
+
+    /** A DataSource over a HikariCP pool whose {@code softEvictConnections()} (which the router finds) can be held. */
+    public static final class HeldEviction implements javax.sql.DataSource {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch released = new CountDownLatch(1);
+        private final HikariDataSource pool;
+        private volatile boolean held;
+
+        HeldEviction(HikariDataSource pool) {
+            this.pool = pool;
+        }
+
+        void hold() {
+            held = true;
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        public void softEvictConnections() throws InterruptedException {
+            if (held) {
+                entered.countDown();
+                released.await(30, TimeUnit.SECONDS);
+            }
+            pool.getHikariPoolMXBean().softEvictConnections();
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return pool.getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return pool.getConnection(user, password);
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() throws SQLException {
+            return pool.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) throws SQLException {
+            pool.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            pool.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return pool.getLoginTimeout();
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() {
+            return java.util.logging.Logger.getLogger("hadr4j.test");
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
     }
 }
