@@ -197,11 +197,13 @@ final class PoolAccess {
         if (minIdle < 0) return -1;
         try {
             if ((int) minIdleOf.invoke(ds) == 0) setMinIdle.invoke(ds, minIdle);
-            Object p = startedPool();
-            Method add = p == null ? null : publicMethod(p.getClass(), "addBagItem", int.class);
-            Method idle = p == null ? null : publicMethod(p.getClass(), "getIdleConnections");
-            if (refill && add != null && idle != null) {
-                for (int i = (int) idle.invoke(p); i < minIdle; i++) add.invoke(p, minIdle);
+            Object p = refill ? startedPool() : null;
+            if (p != null) {
+                Method add = publicMethod(p.getClass(), "addBagItem", int.class);
+                Method idle = publicMethod(p.getClass(), "getIdleConnections");
+                if (add != null && idle != null) {
+                    for (int i = (int) idle.invoke(p); i < minIdle; i++) add.invoke(p, minIdle);
+                }
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             // the pool refills at its housekeeper's next run
