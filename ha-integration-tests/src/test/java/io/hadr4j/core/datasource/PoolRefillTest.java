@@ -100,7 +100,7 @@ class PoolRefillTest {
             awaitSeen(ds, old, Role.PRIMARY, true);
             assertEquals(0, pool.getMinimumIdle(), "a fenced endpoint's pool is not refilled although its server is up: " + ds.snapshot());
             ds.probeNow();
-            assertEquals(0, total(pool), "no connection to the stale primary is kept: " + pool.getHikariPoolMXBean().getTotalConnections());
+            assertEquals(0, total(pool), "no connection to the stale primary is kept: " + total(pool));
 
             env.db.reattachAsStandby(old); // re-cloned and restarted: the restart a 200 ms probe interval may not even see
             awaitSeen(ds, old, Role.SECONDARY, false);
